@@ -1,0 +1,214 @@
+"""Load the bundled "Lumen Home" tables with proper types.
+
+Every loader checks that its file exists and still matches ``SHA256SUMS`` (the data are
+the answer key of every lesson: a silently edited file would make the checks lie), then
+parses dates, reads ids as strings and makes low-cardinality labels categorical.
+
+The data folder is ``datasets/`` next to the package, or the folder named by the
+environment variable ``MKT_LESSONS_DATA``. A folder without ``SHA256SUMS`` (your own data
+in the same layout) is loaded without the checksum check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "datasets"
+ENV_VAR = "MKT_LESSONS_DATA"
+
+# file -> (date columns, dtypes); ids are strings, labels categorical.
+SCHEMAS: dict[str, tuple[list[str], dict[str, str]]] = {
+    "customers.csv": (["signup_date"], {"customer_id": "str", "region": "category", "age": "int64",
+                                        "acquisition_channel": "category", "email": "str"}),
+    "products.csv": ([], {"product_id": "str", "name": "str", "category": "category",
+                          "brand": "category", "price": "float64", "description": "str"}),
+    "orders.csv": (["order_date"], {"order_id": "str", "customer_id": "str", "product_id": "str",
+                                    "quantity": "int64", "unit_price": "float64",
+                                    "discount": "float64", "revenue": "float64"}),
+    "marketing_spend.csv": (["week_start"], {"channel": "category", "spend": "float64"}),
+    "promotions.csv": (["start_date", "end_date"], {"promo_id": "str", "name": "str",
+                                                     "discount": "float64"}),
+    "ab_test.csv": ([], {"visitor_id": "str", "variant": "category", "pre_period_sessions": "int64",
+                         "converted": "bool", "revenue": "float64"}),
+    "truth/customers.csv": (["churn_date"], {"customer_id": "str", "persona": "category",
+                                             "p_buy_90d_train": "float64",
+                                             "p_buy_90d_test": "float64"}),
+    "truth/customer_factors.csv": ([], {"customer_id": "str"}),
+    "truth/product_factors.csv": ([], {"product_id": "str"}),
+    "truth/expected_daily_revenue.csv": (["date"], {}),
+    "truth/weekly_acquisition.csv": (["week_start"], {"channel": "category"}),
+}
+
+
+class DataFileError(RuntimeError):
+    """A bundled data file is missing, altered or malformed."""
+
+
+def data_dir() -> Path:
+    """The folder the loaders read: ``$MKT_LESSONS_DATA`` if set, else the bundled ``datasets/``."""
+    env = os.environ.get(ENV_VAR)
+    return Path(env).expanduser() if env else DATA_DIR
+
+
+_verified: dict[tuple[str, int, int], str] = {}
+
+
+def _expected_sums(root: Path) -> dict[str, str] | None:
+    sums = root / "SHA256SUMS"
+    if not sums.exists():
+        return None
+    out = {}
+    for line in sums.read_text().splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            out[name.strip().lstrip("*")] = digest
+    return out
+
+
+def _path(name: str, verify: bool = True) -> Path:
+    root = data_dir()
+    path = root / name
+    fix = ("Run `make data` in the project folder to rebuild the bundled data"
+           f" (or point {ENV_VAR} at a folder that has it).")
+    if not path.exists():
+        raise DataFileError(f"Data file {name!r} is missing from {root}. {fix}")
+    if verify:
+        sums = _expected_sums(root)
+        if sums is not None:
+            st = path.stat()
+            key = (str(path), st.st_size, st.st_mtime_ns)
+            if key not in _verified:
+                if name not in sums:
+                    raise DataFileError(f"Data file {name!r} is not listed in {root / 'SHA256SUMS'}. {fix}")
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                if digest != sums[name]:
+                    raise DataFileError(
+                        f"Data file {name!r} in {root} does not match its checksum in SHA256SUMS: "
+                        f"it was changed after it was generated. {fix}")
+                _verified[key] = digest
+    return path
+
+
+def _read(name: str, verify: bool = True) -> pd.DataFrame:
+    path = _path(name, verify)
+    dates, dtypes = SCHEMAS[name]
+    try:
+        df = pd.read_csv(path, dtype=dtypes, parse_dates=dates or False)
+    except (ValueError, KeyError) as exc:
+        raise DataFileError(f"Data file {name!r} could not be parsed ({exc}). Run `make data`.") from exc
+    missing = [c for c in [*dates, *dtypes] if c not in df.columns]
+    if missing:
+        raise DataFileError(f"Data file {name!r} lacks the column(s) {missing}. Run `make data`.")
+    return df
+
+
+def load_customers(verify: bool = True) -> pd.DataFrame:
+    """One row per customer: id, signup date, region, age, acquisition channel, e-mail."""
+    return _read("customers.csv", verify)
+
+
+def load_products(verify: bool = True) -> pd.DataFrame:
+    """One row per product: id, name, category, brand, list price (USD), tag-word description."""
+    return _read("products.csv", verify)
+
+
+def load_orders(verify: bool = True) -> pd.DataFrame:
+    """Clean order lines: one row per (order, product), revenue = round(qty x price x (1 - discount), 2)."""
+    return _read("orders.csv", verify)
+
+
+def load_raw_orders(verify: bool = True) -> pd.DataFrame:
+    """The order lines as exported, defects and all: every column is text (blank cells are NaN)."""
+    path = _path("orders_raw.csv", verify)
+    return pd.read_csv(path, dtype="str")
+
+
+def load_marketing_spend(verify: bool = True) -> pd.DataFrame:
+    """Weekly spend (USD) per paid channel; weeks start on Sunday, the last one has 3 days."""
+    return _read("marketing_spend.csv", verify)
+
+
+def load_promotions(verify: bool = True) -> pd.DataFrame:
+    """The promotions calendar: site-wide discount between start and end date (inclusive)."""
+    return _read("promotions.csv", verify)
+
+
+def load_ab_test(verify: bool = True) -> pd.DataFrame:
+    """One row per visitor of the checkout experiment: variant, pre-period sessions, outcome."""
+    return _read("ab_test.csv", verify)
+
+
+@dataclass
+class Truth:
+    """The generator's answers. Peek only to grade a method, never to build one.
+
+    Attributes
+    ----------
+    params : dict
+        Everything in ``truth/truth.json``: true costs per acquisition, experiment rates,
+        persona settings, seasonality, defect counts, sizes.
+    customers : DataFrame
+        Per customer: hidden ``persona``, latent ``churn_date`` (first day with no activity;
+        may lie after the data window), and ``p_buy_90d_train`` / ``p_buy_90d_test``, the true
+        probability of at least one order in the 90 days after the churn cut-offs.
+    customer_factors, product_factors : DataFrame
+        Latent taste vectors (``f1`` ...) and product ``popularity`` behind product choice.
+    expected_daily_revenue : DataFrame
+        The expected revenue and orders per day given the latent state: the forecasting floor.
+    weekly_acquisition : DataFrame
+        Expected and realised new customers per week and channel (organic included).
+    """
+
+    params: dict
+    customers: pd.DataFrame
+    customer_factors: pd.DataFrame
+    product_factors: pd.DataFrame
+    expected_daily_revenue: pd.DataFrame
+    weekly_acquisition: pd.DataFrame
+
+    def taste_scores(self, products: pd.DataFrame | None = None) -> pd.DataFrame:
+        """True choice scores (customers x products): taste . factors + popularity + price term.
+
+        Higher means the customer is more likely to pick the product; the softmax of a row
+        is the customer's true product-choice distribution. Dense (customers x products):
+        meant for the bundled 200-product catalogue.
+        """
+        products = load_products() if products is None else products
+        fcols = [c for c in self.customer_factors.columns if c.startswith("f")]
+        pf = self.product_factors.set_index("product_id").loc[products["product_id"]]
+        u = self.customer_factors[fcols].to_numpy()
+        v = pf[fcols].to_numpy()
+        log_price = np.log(products["price"].to_numpy())
+        persona = self.customers.set_index("customer_id").loc[self.customer_factors["customer_id"], "persona"]
+        beta = persona.map({p: s["price_beta"] for p, s in self.params["personas"].items()}).astype(float)
+        scores = u @ v.T + pf["popularity"].to_numpy() + np.outer(beta.to_numpy(), log_price - log_price.mean())
+        return pd.DataFrame(scores, index=self.customer_factors["customer_id"].to_numpy(),
+                            columns=products["product_id"].to_numpy())
+
+
+def load_truth(verify: bool = True) -> Truth:
+    """The generator's answers (see :class:`Truth`)."""
+    params = json.loads(_path("truth/truth.json", verify).read_text())
+    return Truth(
+        params=params,
+        customers=_read("truth/customers.csv", verify),
+        customer_factors=_read("truth/customer_factors.csv", verify),
+        product_factors=_read("truth/product_factors.csv", verify),
+        expected_daily_revenue=_read("truth/expected_daily_revenue.csv", verify),
+        weekly_acquisition=_read("truth/weekly_acquisition.csv", verify),
+    )
+
+
+def verify_all() -> dict[str, str]:
+    """Check every file listed in SHA256SUMS; return {file: 'ok'} or raise DataFileError."""
+    sums = _expected_sums(data_dir())
+    if sums is None:
+        raise DataFileError(f"No SHA256SUMS in {data_dir()}. Run `make data`.")
+    return {name: (_path(name) and "ok") for name in sums}

@@ -1,0 +1,77 @@
+"""Lesson 00 (tour) warm-up exercises."""
+
+from __future__ import annotations
+
+from mkt_lessons import data
+from mkt_lessons.exercises import ThoughtProblem, ValueProblem, collect
+
+
+def namespace() -> dict:
+    """The variables the tour notebook has when its exercises start."""
+    return {"customers": data.load_customers(), "products": data.load_products(),
+            "orders": data.load_orders(), "pd": __import__("pandas")}
+
+
+def _n_orders():
+    return data.load_orders()["order_id"].nunique()
+
+
+def _top_category():
+    o = data.load_orders().merge(data.load_products()[["product_id", "category"]], on="product_id")
+    return o.groupby("category", observed=True)["revenue"].sum().idxmax()
+
+
+def _paid_search_share():
+    return float((data.load_customers()["acquisition_channel"] == "paid_search").mean())
+
+
+q1 = ValueProblem(
+    "n_orders", _n_orders,
+    mistakes=[(lambda: len(data.load_orders()),
+               "That is the number of order *lines* (rows). One order can have several lines: "
+               "count distinct `order_id` values instead.")],
+    hint="Each row of `orders` is one line of an order. Which column identifies an order? "
+         "`Series.nunique()` counts distinct values.",
+    solution='n_orders = orders["order_id"].nunique()',
+    success="Orders, not rows: the grain of a table decides what a count means.",
+)
+
+q2 = ValueProblem(
+    "top_category", _top_category,
+    hint="Join `orders` to `products` on `product_id` to get each line's category, then "
+         "group by category and sum `revenue`. `idxmax()` gives the label of the largest value.",
+    solution='''
+        lines = orders.merge(products[["product_id", "category"]], on="product_id")
+        top_category = lines.groupby("category", observed=True)["revenue"].sum().idxmax()
+    ''',
+    mistakes=[(lambda: data.load_orders().merge(data.load_products()[["product_id", "category"]],
+                                                on="product_id")["category"].value_counts().idxmax(),
+               "That is the category with the most order lines, not the most revenue: sum `revenue`.")],
+)
+
+q3 = ValueProblem(
+    "paid_search_share", _paid_search_share, rtol=1e-3,
+    hint="Compare the `acquisition_channel` column with \"paid_search\" to get True/False per "
+         "customer; the mean of True/False values is a share.",
+    solution='paid_search_share = (customers["acquisition_channel"] == "paid_search").mean()',
+    mistakes=[(lambda: 100 * _paid_search_share(),
+               "That looks like a percentage: give the share as a fraction between 0 and 1.")],
+)
+
+q4 = ThoughtProblem(
+    "q4_answer",
+    explanation="`datasets/truth/` holds the generator's answers: personas, true costs per "
+                "acquisition, purchase probabilities. Look only *after* you have built and "
+                "evaluated your own model, to grade it: a model tuned while looking at the "
+                "answers is graded on its own homework. In real work there is no truth/ folder, "
+                "so practise working without it.",
+)
+
+PROBLEMS = collect(globals())
+
+
+def show_all_solutions() -> None:
+    """Print every solution of this lesson (for trainers)."""
+    from mkt_lessons.exercises import show_all_solutions as _show
+
+    _show(PROBLEMS)

@@ -1,0 +1,816 @@
+"""The "Lumen Home" generator: a generative model of a direct-to-consumer home-goods shop.
+
+Every bundled file in ``datasets/`` comes from :func:`generate` and :func:`write`, and the
+generator's hidden parameters and latent states go to ``datasets/truth/`` so lessons can
+compare what a method finds with what is really there.
+
+The model, top to bottom (the data card ``datasets/README.md`` says the same in prose):
+
+1. **Catalogue.** 200 products in 8 categories and 6 styles. Each product has a latent
+   vector (category centroid + style centroid + noise), a popularity and a price.
+   Descriptions are tag words drawn from its category and style vocabularies.
+2. **Acquisition.** Weekly spend per paid channel; expected new customers per week and
+   channel = spend / true cost-per-acquisition (CPA), plus a seasonal organic baseline.
+   Counts are Poisson with the total conditioned on ``n_customers`` (i.e. multinomial).
+3. **Customers.** Each has a hidden persona (channel-dependent mix) that sets purchase rate,
+   basket size, price sensitivity, promotion sensitivity, holiday gifting and lifetime; a
+   latent taste vector (persona mean + noise); and a latent churn date.
+4. **Purchases.** The first order is on the signup day. Repeat orders follow a Poisson
+   process with daily intensity rate/365 x weekly x yearly x holiday seasonality x
+   promotion lift, while the customer is alive. Each order has 1 + Poisson lines; each
+   line's product is drawn from softmax(taste . product + popularity + price_beta*log price).
+5. **Experiment.** Visitors randomised 50/50, conversion 3.0% vs 3.45% on average, tilted
+   by pre-period sessions; revenue per converter log-normal.
+6. **Defects.** ``orders_raw.csv`` is the clean lines plus injected defects, each counted.
+
+Dependencies run one way: this module imports nothing from the lesson modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_SEED = 20240101
+DEFAULT_N_CUSTOMERS = 5000
+START = pd.Timestamp("2023-01-01")
+END = pd.Timestamp("2024-12-31")
+TRAIN_CUTOFF = pd.Timestamp("2024-07-04")  # churn lesson: fit on this cut-off ...
+TEST_CUTOFF = pd.Timestamp("2024-10-02")  # ... evaluate on this one (window ends on END)
+CHURN_HORIZON_DAYS = 90
+N_FACTORS = 6
+
+CHANNELS = ["paid_search", "social", "display", "affiliate"]
+CPA = {"paid_search": 45.0, "social": 60.0, "display": 110.0, "affiliate": 35.0}
+ORGANIC_SHARE = 0.30  # expected share of customers who arrive with no paid channel
+
+PERSONAS: dict[str, dict[str, float]] = {
+    # rate: repeat orders per year while alive; lines/qty: Poisson means above 1;
+    # price_beta: weight on log price in product choice; promo: intensity lift in promotions;
+    # holiday: intensity lift from mid-November to Christmas; life: mean lifetime in days.
+    "loyal_regular": dict(share=0.20, rate=24.0, lines=0.3, qty=0.1, price_beta=-0.3,
+                          promo=1.3, holiday=1.0, life=2000, age_mean=42, age_sd=12),
+    "big_spender": dict(share=0.10, rate=5.0, lines=2.5, qty=0.5, price_beta=3.0,
+                        promo=1.0, holiday=1.2, life=1500, age_mean=48, age_sd=11),
+    "bargain_hunter": dict(share=0.25, rate=3.0, lines=0.1, qty=0.1, price_beta=-2.5,
+                           promo=16.0, holiday=1.0, life=1500, age_mean=33, age_sd=10),
+    "one_time_buyer": dict(share=0.30, rate=0.3, lines=0.5, qty=0.1, price_beta=0.7,
+                           promo=1.5, holiday=1.0, life=20, age_mean=38, age_sd=14),
+    "holiday_gifter": dict(share=0.15, rate=0.4, lines=1.5, qty=0.3, price_beta=1.0,
+                           promo=1.2, holiday=25.0, life=2500, age_mean=51, age_sd=12),
+}
+# How each acquisition channel tilts the persona mix (multiplies the base shares).
+CHANNEL_PERSONA_TILT = {
+    "paid_search": {"big_spender": 1.3, "loyal_regular": 1.2},
+    "social": {"holiday_gifter": 1.3, "bargain_hunter": 1.2},
+    "display": {"one_time_buyer": 1.4, "loyal_regular": 0.8},
+    "affiliate": {"bargain_hunter": 1.8, "one_time_buyer": 1.2},
+    "organic": {"loyal_regular": 1.5, "one_time_buyer": 0.7},
+}
+AFFILIATE_FIRST_ORDER_DISCOUNT = 0.10
+
+CATEGORIES = {
+    # category: (median price, nouns, tag words)
+    "kitchen": (24.0, ["Mug", "Skillet", "Bowl Set", "Knife Block", "Teapot", "Cutting Board"],
+                ["kitchen", "cooking", "ceramic", "dining"]),
+    "bedding": (65.0, ["Duvet Cover", "Pillow", "Throw", "Sheet Set", "Quilt"],
+                ["bedroom", "sleep", "cotton", "soft"]),
+    "bath": (28.0, ["Towel Set", "Bath Mat", "Soap Dish", "Robe", "Shower Curtain"],
+             ["bathroom", "towel", "spa", "absorbent"]),
+    "lighting": (75.0, ["Table Lamp", "Pendant", "Floor Lamp", "String Lights", "Sconce"],
+                 ["light", "lamp", "bulb", "glow"]),
+    "decor": (32.0, ["Vase", "Mirror", "Candle", "Picture Frame", "Cushion", "Clock"],
+              ["decor", "accent", "living", "gift"]),
+    "furniture": (260.0, ["Side Table", "Armchair", "Bookshelf", "Bench", "Desk"],
+                  ["furniture", "wood", "assembly", "sturdy"]),
+    "garden": (42.0, ["Planter", "Watering Can", "Lantern", "Bird Feeder", "Outdoor Rug"],
+               ["garden", "outdoor", "plant", "patio"]),
+    "storage": (30.0, ["Basket", "Storage Box", "Shelf Unit", "Hook Rail", "Drawer Set"],
+                ["storage", "organise", "tidy", "shelf"]),
+}
+STYLES = {
+    "scandinavian": ["scandi", "minimal", "light-wood", "white"],
+    "rustic": ["rustic", "farmhouse", "reclaimed", "linen"],
+    "industrial": ["industrial", "metal", "black", "loft"],
+    "boho": ["boho", "rattan", "woven", "colourful"],
+    "modern": ["modern", "sleek", "grey", "geometric"],
+    "vintage": ["vintage", "retro", "brass", "classic"],
+}
+COLLECTIONS = ["Oslo", "Harbor", "Willow", "Atlas", "Juniper", "Meadow", "Copper", "Linden",
+               "Alder", "Cove", "Ember", "Fjord", "Haven", "Marlow", "Sage", "Tamsin"]
+BRANDS = ["Lumen Basics", "Northwood", "Casa Calma", "Ferro & Co", "Wildflower", "Kettle & Pine",
+          "Studio Nord", "Brassworks", "Terra Home", "Quiet Linen"]
+REGIONS = {  # US census divisions and their share of customers
+    "New England": 0.06, "Mid-Atlantic": 0.14, "East North Central": 0.14,
+    "West North Central": 0.06, "South Atlantic": 0.20, "East South Central": 0.05,
+    "West South Central": 0.12, "Mountain": 0.08, "Pacific": 0.15,
+}
+FIRST_NAMES = ["olivia", "liam", "emma", "noah", "ava", "elijah", "sophia", "james", "mia",
+               "lucas", "amelia", "mateo", "harper", "levi", "evelyn", "ethan", "luna", "jack",
+               "ella", "henry", "nora", "owen", "zoe", "leo", "grace", "kai", "ruby", "ezra",
+               "maya", "omar", "priya", "wei", "fatima", "diego", "aisha", "hana"]
+LAST_NAMES = ["smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis",
+              "rodriguez", "martinez", "lee", "walker", "hall", "allen", "young", "king",
+              "wright", "lopez", "hill", "scott", "green", "adams", "baker", "nguyen", "patel",
+              "kim", "chen", "singh", "cohen", "murphy", "rossi", "novak"]
+
+# Shared seasonality of purchase intensity (multiplicative, normalised to mean 1 overall).
+WEEKDAY_FACTORS = [1.08, 0.96, 0.93, 0.95, 0.98, 0.97, 1.13]  # Monday .. Sunday
+YEARLY_AMPLITUDE = 0.12  # cosine, peak in mid-January (new-year home refresh)
+YEARLY_PEAK_DAY = 15
+HOLIDAY_FACTORS = {
+    "november_ramp": 1.15,  # Nov 1 to the day before Black Friday
+    "black_friday_to_cyber_monday": 2.2,
+    "december_1_to_20": 1.5,
+    "christmas_24_to_26": 0.55,
+}
+GIFT_WINDOW = ("11-15", "12-22")  # holiday gifters' lift applies between these days
+PROMOTIONS = [  # name, start (MM-DD), end (MM-DD, inclusive), site-wide discount
+    ("New Year Sale", "01-02", "01-10", 0.20),
+    ("Spring Refresh", "03-15", "03-19", 0.15),
+    ("Summer Sale", "06-24", "06-30", 0.20),
+    ("Autumn Home Week", "09-20", "09-24", 0.10),
+    ("Black Friday", "black_friday", "cyber_monday", 0.25),
+    ("Boxing Day", "12-26", "12-31", 0.30),
+]
+
+AB_TEST = dict(n_visitors=40_000, p_control=0.030, p_treatment=0.0345,
+               sessions_mean=4.0, sessions_dispersion=2.0,
+               revenue_median=55.0, revenue_sigma=0.85, revenue_session_slope=0.15)
+
+DEFECT_RATES = {  # as a fraction of clean order lines
+    "exact_duplicate_rows": 0.0025,
+    "duplicate_order_lines": 0.0016,
+    "return_lines": 0.003,
+    "missing_product_id_lines": 0.0006,
+    "missing_customer_id_filled": 0.0008,
+    "price_typos_x100": 0.0003,
+}
+TEST_ORDERS = 10  # fake orders placed by staff, customer ids TEST01..TEST03
+DATE_FORMATS = {"%Y-%m-%d": 0.85, "%d.%m.%Y": 0.05, "%m/%d/%Y": 0.05, "%d %b %Y": 0.05}
+MONEY_STRING_RATE = 0.15  # rows whose money is exported as "$1,234.50"
+PERCENT_DISCOUNT_RATE = 0.5  # discounted rows whose discount is exported as "15%"
+MESSY_ID_RATE = 0.03  # rows whose ids carry stray whitespace or lower case
+
+
+@dataclass
+class Truth:
+    """What the generator knows and no model sees: latent states and true parameters."""
+
+    params: dict
+    customers: pd.DataFrame  # persona, churn date, true probabilities of buying
+    customer_factors: pd.DataFrame
+    product_factors: pd.DataFrame
+    expected_daily_revenue: pd.DataFrame
+    weekly_acquisition: pd.DataFrame
+
+
+@dataclass
+class Store:
+    """All tables of one generated shop plus its truth."""
+
+    customers: pd.DataFrame
+    products: pd.DataFrame
+    orders: pd.DataFrame
+    orders_raw: pd.DataFrame
+    marketing_spend: pd.DataFrame
+    promotions: pd.DataFrame
+    ab_test: pd.DataFrame
+    truth: Truth
+    tables: list[str] = field(default_factory=lambda: [
+        "customers", "products", "orders", "orders_raw", "marketing_spend", "promotions",
+        "ab_test"])
+
+
+# --------------------------------------------------------------------------- calendar
+def _days() -> pd.DatetimeIndex:
+    return pd.date_range(START, END, freq="D")
+
+
+def _black_friday(year: int) -> pd.Timestamp:
+    nov1 = pd.Timestamp(year=year, month=11, day=1)
+    first_friday = nov1 + pd.Timedelta(days=(4 - nov1.day_of_week) % 7)
+    return first_friday + pd.Timedelta(weeks=3)
+
+
+def promotions_calendar() -> pd.DataFrame:
+    """The shop's promotions: one row per promotion with inclusive start and end dates."""
+    rows = []
+    for year in range(START.year, END.year + 1):
+        bf = _black_friday(year)
+        for name, start, end, discount in PROMOTIONS:
+            s = bf if start == "black_friday" else pd.Timestamp(f"{year}-{start}")
+            e = bf + pd.Timedelta(days=3) if end == "cyber_monday" else pd.Timestamp(f"{year}-{end}")
+            rows.append((f"PR{len(rows) + 1:02d}", name, s, e, discount))
+    return pd.DataFrame(rows, columns=["promo_id", "name", "start_date", "end_date", "discount"])
+
+
+def _daily_calendar(promos: pd.DataFrame) -> pd.DataFrame:
+    days = _days()
+    cal = pd.DataFrame({"date": days})
+    weekday = np.asarray(WEEKDAY_FACTORS)[days.day_of_week]
+    yearly = 1 + YEARLY_AMPLITUDE * np.cos(2 * np.pi * (days.day_of_year - YEARLY_PEAK_DAY) / 365.25)
+    holiday = np.ones(len(days))
+    gift = np.zeros(len(days), dtype=bool)
+    for year in range(START.year, END.year + 1):
+        bf = _black_friday(year)
+        in_ = lambda a, b: (days >= a) & (days <= b)  # noqa: E731
+        holiday[in_(pd.Timestamp(f"{year}-11-01"), bf - pd.Timedelta(days=1))] = HOLIDAY_FACTORS["november_ramp"]
+        holiday[in_(bf, bf + pd.Timedelta(days=3))] = HOLIDAY_FACTORS["black_friday_to_cyber_monday"]
+        holiday[in_(pd.Timestamp(f"{year}-12-01"), pd.Timestamp(f"{year}-12-20"))] = HOLIDAY_FACTORS["december_1_to_20"]
+        holiday[in_(pd.Timestamp(f"{year}-12-24"), pd.Timestamp(f"{year}-12-26"))] = HOLIDAY_FACTORS["christmas_24_to_26"]
+        gift |= in_(pd.Timestamp(f"{year}-{GIFT_WINDOW[0]}"), pd.Timestamp(f"{year}-{GIFT_WINDOW[1]}"))
+    season = np.asarray(weekday * yearly * holiday, dtype=float)
+    cal["season"] = season / season.mean()
+    cal["discount"] = 0.0
+    for p in promos.itertuples():
+        cal.loc[(cal.date >= p.start_date) & (cal.date <= p.end_date), "discount"] = p.discount
+    cal["promo"] = cal["discount"] > 0
+    cal["gift"] = gift
+    return cal
+
+
+# --------------------------------------------------------------------------- catalogue
+def _products(rng: np.random.Generator):
+    cats = list(CATEGORIES)
+    styles = list(STYLES)
+    cat_centroid = rng.normal(0, 1.0, (len(cats), N_FACTORS))
+    style_centroid = rng.normal(0, 0.8, (len(styles), N_FACTORS))
+    n_per_cat = 25
+    rows, vecs = [], []
+    used_names: set[str] = set()
+    for ci, cat in enumerate(cats):
+        median, nouns, tags = CATEGORIES[cat]
+        for _ in range(n_per_cat):
+            si = int(rng.integers(len(styles)))
+            style = styles[si]
+            while True:
+                name = f"{COLLECTIONS[rng.integers(len(COLLECTIONS))]} {nouns[rng.integers(len(nouns))]}"
+                if name not in used_names:
+                    used_names.add(name)
+                    break
+            price = max(4.99, float(np.round(median * np.exp(rng.normal(0, 0.45)))) - 0.01)
+            words = [*rng.choice(tags, 2, replace=False), *rng.choice(STYLES[style], 2, replace=False),
+                     name.split()[-1].lower()]
+            rows.append(dict(category=cat, style=style, name=name, price=round(price, 2),
+                             description=" ".join(words)))
+            vecs.append(cat_centroid[ci] + style_centroid[si] + rng.normal(0, 0.3, N_FACTORS))
+    products = pd.DataFrame(rows)
+    products.insert(0, "product_id", [f"P{i + 1:04d}" for i in range(len(products))])
+    brand_of_cat = {c: rng.choice(BRANDS, 2, replace=False) for c in cats}
+    products["brand"] = [brand_of_cat[c][rng.integers(2)] for c in products.category]
+    popularity = rng.normal(0, 0.8, len(products))
+    factors = np.vstack(vecs)
+    return products, factors, popularity, style_centroid
+
+
+# --------------------------------------------------------------------------- acquisition
+def _marketing(rng: np.random.Generator, n_customers: int):
+    weeks = pd.date_range(START, END, freq="W-SUN")  # 2023-01-01 is a Sunday
+    n_weeks = len(weeks)
+    days_in_week = np.minimum(7, np.asarray((END - weeks).days) + 1)
+    frac = days_in_week / 7.0  # the last week has only 3 days inside the window
+    mid = weeks + pd.Timedelta(days=3)
+    doy = np.asarray(mid.day_of_year)
+    month, day = np.asarray(mid.month), np.asarray(mid.day)
+    peak = ((month == 11) & (day >= 10)) | ((month == 12) & (day <= 22))
+    season = (1 + 0.15 * np.cos(2 * np.pi * (doy - YEARLY_PEAK_DAY) / 365.25)) * np.where(peak, 1.5, 1.0)
+    shapes = {}
+    # Paid search follows demand closely (so it is collinear with season: a VIF lesson);
+    # display runs in on/off flights; social and affiliate are noisy but steady.
+    shapes["paid_search"] = 1.0 * season ** 1.2 * np.exp(rng.normal(0, 0.18, n_weeks))
+    flights = np.repeat(rng.random(n_weeks // 4 + 1) < 0.65, 4)[:n_weeks]
+    shapes["display"] = 1.1 * np.where(flights, 1.0, 0.08) * np.exp(rng.normal(0, 0.25, n_weeks))
+    shapes["social"] = 0.8 * season ** 0.5 * np.exp(rng.normal(0, 0.4, n_weeks))
+    shapes["affiliate"] = 0.35 * np.exp(rng.normal(0, 0.35, n_weeks))
+    paid_expected = sum(shapes[c] / CPA[c] for c in CHANNELS)
+    scale = (1 - ORGANIC_SHARE) * n_customers / float((paid_expected * frac).sum())
+    spend = {c: np.round(shapes[c] * scale * frac, 2) for c in CHANNELS}
+    organic_weekly = ORGANIC_SHARE * n_customers / float((season * frac).sum())
+    expected = {c: spend[c] / CPA[c] for c in CHANNELS}
+    expected["organic"] = organic_weekly * season * frac
+    ms = pd.DataFrame([(w, c, spend[c][i]) for i, w in enumerate(weeks) for c in CHANNELS],
+                      columns=["week_start", "channel", "spend"])
+    acq = pd.DataFrame([(w, c, expected[c][i]) for i, w in enumerate(weeks)
+                        for c in [*CHANNELS, "organic"]],
+                       columns=["week_start", "channel", "expected_new_customers"])
+    # Poisson counts conditioned on the total n_customers = multinomial over cells.
+    probs = acq["expected_new_customers"].to_numpy()
+    acq["new_customers"] = rng.multinomial(n_customers, probs / probs.sum())
+    params = dict(organic_weekly_base=organic_weekly, spend_scale=scale,
+                  spend_season="(1 + 0.15 cos(2 pi (doy - 15)/365.25)) x 1.5 from Nov 10 to Dec 22")
+    return ms, acq, params
+
+
+# --------------------------------------------------------------------------- customers
+def _customers(rng, acq, cal, products, prod_factors, popularity, style_centroid):
+    personas = list(PERSONAS)
+    base_share = np.array([PERSONAS[p]["share"] for p in personas])
+    rows = acq.loc[acq.new_customers > 0, ["week_start", "channel", "new_customers"]]
+    week_start = np.repeat(rows.week_start.to_numpy(), rows.new_customers)
+    channel = np.repeat(rows.channel.to_numpy(), rows.new_customers)
+    n = len(week_start)
+    days_left = ((END - pd.DatetimeIndex(week_start)).days + 1).to_numpy()
+    offset = np.floor(rng.random(n) * np.minimum(7, days_left)).astype(int)
+    signup = pd.DatetimeIndex(week_start) + pd.to_timedelta(offset, unit="D")
+    order = np.lexsort((channel, signup.values))
+    signup, channel = signup[order], channel[order]
+    persona_idx = np.empty(n, dtype=int)
+    for ch in np.unique(channel):
+        w = base_share * np.array([CHANNEL_PERSONA_TILT[ch].get(p, 1.0) for p in personas])
+        m = channel == ch
+        persona_idx[m] = rng.choice(len(personas), m.sum(), p=w / w.sum())
+    par = {k: np.array([PERSONAS[p][k] for p in personas])[persona_idx]
+           for k in ["rate", "lines", "qty", "price_beta", "promo", "holiday", "life",
+                     "age_mean", "age_sd"]}
+    age = np.clip(np.round(rng.normal(par["age_mean"], par["age_sd"])), 18, 85).astype(int)
+    region = rng.choice(list(REGIONS), n, p=np.array(list(REGIONS.values())))
+    first = rng.choice(FIRST_NAMES, n)
+    last = rng.choice(LAST_NAMES, n)
+    num = rng.integers(1, 100, n)
+    email = pd.Series([f"{a}.{b}{c}" for a, b, c in zip(first, last, num, strict=True)])
+    dup = email.groupby(email).cumcount()
+    email = email.where(dup == 0, email + "_" + dup.astype(str)) + "@example.com"
+    customers = pd.DataFrame({
+        "customer_id": [f"C{i + 1:05d}" for i in range(n)],
+        "signup_date": signup,
+        "region": region,
+        "age": age,
+        "acquisition_channel": channel,
+        "email": email.to_numpy(),
+    })
+    # Latent taste: persona mean (style leaning) + individual noise.
+    persona_taste = rng.normal(0, 0.5, (len(personas), N_FACTORS))
+    persona_taste[personas.index("holiday_gifter")] += 0.6 * style_centroid[list(STYLES).index("vintage")]
+    persona_taste[personas.index("big_spender")] += 0.6 * style_centroid[list(STYLES).index("modern")]
+    taste = persona_taste[persona_idx] + rng.normal(0, 0.75, (n, N_FACTORS))
+    signup_day = ((signup - START).days).to_numpy()
+    life_days = np.floor(rng.exponential(par["life"])).astype(int)
+    churn_day = signup_day + life_days + 1  # first day with no activity
+    latent = dict(persona_idx=persona_idx, par=par, taste=taste, signup_day=signup_day,
+                  churn_day=churn_day)
+    return customers, latent
+
+
+def _choice_probs(taste, price_beta, prod_factors, popularity, log_price):
+    score = taste @ prod_factors.T + popularity + np.outer(price_beta, log_price - log_price.mean())
+    score -= score.max(axis=1, keepdims=True)
+    p = np.exp(score)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+# --------------------------------------------------------------------------- orders
+def _orders(rng, customers, latent, cal, products, prod_factors, popularity, chunk=4000):
+    n, n_days = len(customers), len(cal)
+    season = cal["season"].to_numpy()
+    promo = cal["promo"].to_numpy()
+    gift = cal["gift"].to_numpy()
+    disc = cal["discount"].to_numpy()
+    price = products["price"].to_numpy()
+    log_price = np.log(price)
+    par = latent["par"]
+    day_idx = np.arange(n_days)
+    first_disc = np.where(customers["acquisition_channel"].to_numpy() == "affiliate",
+                          AFFILIATE_FIRST_ORDER_DISCOUNT, 0.0)
+    expected_rev = np.zeros(n_days)
+    expected_orders = np.zeros(n_days)
+    p_buy = {TRAIN_CUTOFF: np.full(n, np.nan), TEST_CUTOFF: np.full(n, np.nan)}
+    lines_cust, lines_day, lines_prod, lines_qty, lines_order = [], [], [], [], []
+    order_counter = 0
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        sl = slice(lo, hi)
+        probs = _choice_probs(latent["taste"][sl], par["price_beta"][sl], prod_factors,
+                              popularity, log_price)
+        ev_unit = probs @ price  # expected list price of one unit
+        ev_order = ev_unit * (1 + par["lines"][sl]) * (1 + par["qty"][sl])
+        base = (par["rate"][sl] / 365.0)[:, None] * season[None, :]
+        base = base * np.where(promo[None, :], par["promo"][sl][:, None], 1.0)
+        base = base * np.where(gift[None, :], par["holiday"][sl][:, None], 1.0)
+        s_day = latent["signup_day"][sl][:, None]
+        c_day = latent["churn_day"][sl][:, None]
+        alive = (day_idx[None, :] > s_day) & (day_idx[None, :] < c_day)
+        lam = base * alive
+        counts = rng.poisson(lam)
+        # Oracle: expected revenue per day given the latent state (first orders included).
+        expected_rev += (lam * ev_order[:, None]).sum(0) * (1 - disc)
+        expected_orders += lam.sum(0)
+        sd = latent["signup_day"][sl]
+        np.add.at(expected_rev, sd, ev_order * (1 - np.maximum(disc[sd], first_disc[sl])))
+        np.add.at(expected_orders, sd, 1.0)
+        # Oracle: P(at least one order in the 90 days after each cut-off | latent state).
+        life = par["life"][sl]
+        for cutoff, out in p_buy.items():
+            c = (cutoff - START).days
+            window = slice(c + 1, c + 1 + CHURN_HORIZON_DAYS)
+            lam_w = base[:, window]
+            cum = np.concatenate([np.zeros((hi - lo, 1)), np.cumsum(lam_w, axis=1)], axis=1)
+            k = np.arange(CHURN_HORIZON_DAYS + 1)
+            a = np.exp(-k[None, :] / life[:, None])  # P(alive on day cutoff + k | alive at cutoff)
+            p_last = np.concatenate([a[:, :-1] - a[:, 1:], a[:, -1:]], axis=1)
+            p_none = (p_last * np.exp(-cum)).sum(1)
+            alive_at_cut = latent["churn_day"][sl] > c
+            joined = latent["signup_day"][sl] <= c
+            out[sl] = np.where(joined, np.where(alive_at_cut, 1 - p_none, 0.0), np.nan)
+        # Realise orders: the forced first order plus the Poisson repeat orders.
+        ci, di = np.nonzero(counts)
+        reps = counts[ci, di]
+        o_cust = np.concatenate([np.arange(lo, hi), np.repeat(ci + lo, reps)])
+        o_day = np.concatenate([sd, np.repeat(di, reps)])
+        n_orders = len(o_cust)
+        n_lines = 1 + rng.poisson(par["lines"][o_cust])
+        l_cust = np.repeat(o_cust, n_lines)
+        l_order = np.repeat(np.arange(order_counter, order_counter + n_orders), n_lines)
+        cum_p = np.cumsum(probs, axis=1)
+        u = rng.random(len(l_cust))
+        l_prod = (cum_p[l_cust - lo] < u[:, None]).sum(1)
+        l_prod = np.minimum(l_prod, len(price) - 1)
+        l_qty = 1 + rng.poisson(par["qty"][l_cust])
+        lines_cust.append(l_cust)
+        lines_day.append(np.repeat(o_day, n_lines))
+        lines_prod.append(l_prod)
+        lines_qty.append(l_qty)
+        lines_order.append(l_order)
+        order_counter += n_orders
+    lines = pd.DataFrame({
+        "tmp_order": np.concatenate(lines_order), "cust": np.concatenate(lines_cust),
+        "day": np.concatenate(lines_day), "prod": np.concatenate(lines_prod),
+        "quantity": np.concatenate(lines_qty),
+    })
+    # The same product twice in one basket is one line with a larger quantity.
+    lines = lines.groupby(["tmp_order", "cust", "day", "prod"], as_index=False, sort=False)["quantity"].sum()
+    lines = lines.sort_values(["day", "cust", "tmp_order", "prod"], kind="stable").reset_index(drop=True)
+    order_rank = lines["tmp_order"].ne(lines["tmp_order"].shift()).cumsum()
+    lines["order_id"] = [f"O{k:06d}" for k in order_rank]
+    lines["order_date"] = START + pd.to_timedelta(lines["day"], unit="D")
+    lines["customer_id"] = customers["customer_id"].to_numpy()[lines["cust"]]
+    lines["product_id"] = products["product_id"].to_numpy()[lines["prod"]]
+    lines["unit_price"] = price[lines["prod"]]
+    first_order_of = lines.groupby("cust")["tmp_order"].transform("min")
+    is_first = (lines["tmp_order"] == first_order_of).to_numpy()
+    promo_disc = disc[lines["day"]]
+    lines["discount"] = np.where(is_first, np.maximum(promo_disc, first_disc[lines["cust"]]), promo_disc)
+    lines["revenue"] = order_revenue(lines["quantity"], lines["unit_price"], lines["discount"])
+    orders = lines[["order_id", "order_date", "customer_id", "product_id", "quantity",
+                    "unit_price", "discount", "revenue"]].reset_index(drop=True)
+    edr = pd.DataFrame({"date": cal["date"], "expected_orders": expected_orders,
+                        "expected_revenue": expected_rev})
+    return orders, edr, p_buy
+
+
+def order_revenue(quantity, unit_price, discount):
+    """Revenue of an order line, rounded to cents: round(quantity x unit_price x (1 - discount), 2)."""
+    q = np.asarray(quantity, dtype=float)
+    return np.round(q * np.asarray(unit_price, dtype=float) * (1 - np.asarray(discount, dtype=float)), 2)
+
+
+# --------------------------------------------------------------------------- experiment
+def _ab_test(rng):
+    cfg = AB_TEST
+    n = cfg["n_visitors"]
+    variant = np.where(rng.random(n) < 0.5, "control", "treatment")
+    r, m = cfg["sessions_dispersion"], cfg["sessions_mean"]
+    sessions = rng.negative_binomial(r, r / (r + m), n)
+    tilt = (1 + sessions) / (1 + m)  # E[tilt] = 1, so the average rate is the true rate
+    p = np.where(variant == "control", cfg["p_control"], cfg["p_treatment"]) * tilt
+    converted = rng.random(n) < p
+    centre = np.log1p(sessions) - np.log1p(m)
+    mu = np.log(cfg["revenue_median"]) + cfg["revenue_session_slope"] * centre
+    revenue = np.where(converted, np.round(np.exp(rng.normal(mu, cfg["revenue_sigma"])), 2), 0.0)
+    ab = pd.DataFrame({"visitor_id": [f"V{i + 1:06d}" for i in range(n)], "variant": variant,
+                       "pre_period_sessions": sessions, "converted": converted.astype(int),
+                       "revenue": revenue})
+    # Exact population means, summing over the sessions distribution (no sampling noise).
+    s = np.arange(0, 2000)
+    from scipy.stats import nbinom  # local: keeps `import mkt_lessons.synth` light
+    pmf = nbinom.pmf(s, r, r / (r + m))
+    t = (1 + s) / (1 + m)
+    mean_conv_rev = np.exp(np.log(cfg["revenue_median"]) + cfg["revenue_session_slope"]
+                           * (np.log1p(s) - np.log1p(m)) + cfg["revenue_sigma"] ** 2 / 2)
+    truth = dict(cfg)
+    for arm in ["control", "treatment"]:
+        pa = cfg[f"p_{arm}"]
+        truth[f"conversion_rate_{arm}"] = float((pmf * pa * t).sum())
+        truth[f"revenue_per_visitor_{arm}"] = float((pmf * pa * t * mean_conv_rev).sum())
+        truth[f"revenue_per_converter_{arm}"] = float((pmf * t * mean_conv_rev).sum() / (pmf * t).sum())
+    truth["relative_lift"] = cfg["p_treatment"] / cfg["p_control"] - 1
+    return ab, truth
+
+
+# --------------------------------------------------------------------------- defects
+def _fmt_money(x: float, fancy: bool) -> str:
+    return f"${x:,.2f}" if fancy else f"{x:.2f}"
+
+
+def _inject_defects(rng, orders: pd.DataFrame):
+    """Return orders_raw (all strings, as a messy export) and the count of every defect."""
+    n = len(orders)
+    counts: dict[str, int] = {k: max(1, int(round(r * n))) for k, r in DEFECT_RATES.items()}
+    order_sizes = orders.groupby("order_id")["order_id"].transform("size").to_numpy()
+    # Disjoint source lines for each defect kind; returns must fit before END.
+    pool = rng.permutation(n)
+    can_return = (orders["order_date"] <= END - pd.Timedelta(days=30)).to_numpy()
+    multi_line = order_sizes > 1
+    take = {}
+    used = np.zeros(n, dtype=bool)
+    for kind, cond in [("missing_customer_id_filled", multi_line), ("return_lines", can_return),
+                       ("price_typos_x100", None), ("exact_duplicate_rows", None),
+                       ("duplicate_order_lines", None), ("missing_product_id_lines", None)]:
+        ok = ~used[pool] if cond is None else (~used[pool] & cond[pool])
+        chosen = pool[ok][: counts[kind]]
+        if kind == "missing_customer_id_filled":  # at most one blank per order
+            oid = orders["order_id"].to_numpy()[pool[ok]]
+            _, first = np.unique(oid, return_index=True)
+            chosen = pool[ok][np.sort(first)][: counts[kind]]
+        used[chosen] = True
+        take[kind] = chosen
+
+    raw = pd.DataFrame({
+        "order_id": orders["order_id"].to_numpy(dtype=object),
+        "order_date": orders["order_date"].to_numpy(),
+        "customer_id": orders["customer_id"].to_numpy(dtype=object),
+        "product_id": orders["product_id"].to_numpy(dtype=object),
+        "quantity": orders["quantity"].to_numpy(),
+        "unit_price": orders["unit_price"].to_numpy(),
+        "discount": orders["discount"].to_numpy(),
+        "revenue": orders["revenue"].to_numpy(),
+    })
+    fmts = list(DATE_FORMATS)
+    date_fmt = rng.choice(len(fmts), n, p=list(DATE_FORMATS.values()))
+    money_fancy = rng.random(n) < MONEY_STRING_RATE
+    pct = rng.random(n) < PERCENT_DISCOUNT_RATE
+    messy_c = rng.random(n) < MESSY_ID_RATE
+    messy_p = rng.random(n) < MESSY_ID_RATE
+    typo = np.zeros(n, dtype=bool)
+    typo[take["price_typos_x100"]] = True
+
+    dates = pd.DatetimeIndex(raw["order_date"])
+    date_str = {k: np.asarray(dates.strftime(f), dtype=object) for k, f in enumerate(fmts)}
+    q_arr = raw["quantity"].to_numpy()
+    p_arr = raw["unit_price"].to_numpy()
+    d_arr = raw["discount"].to_numpy()
+    r_arr = raw["revenue"].to_numpy()
+
+    def render(i, fmt_i, fancy, as_pct, mc, mp, price_typo):
+        price = p_arr[i] * (100 if price_typo else 1)
+        rev = float(order_revenue(q_arr[i], price, d_arr[i])) if price_typo else r_arr[i]
+        d = d_arr[i]
+        cid, pid = raw_cid[i], raw_pid[i]
+        return [
+            raw_oid[i],
+            date_str[fmt_i][i],
+            _mess_id(cid, rng) if mc else cid,
+            _mess_id(pid, rng) if mp else pid,
+            str(int(q_arr[i])),
+            _fmt_money(price, fancy),
+            (f"{d * 100:.0f}%" if as_pct and d > 0 else f"{d:.2f}"),
+            _fmt_money(float(rev), fancy),
+        ]
+
+    raw_oid = raw["order_id"].to_numpy()
+    raw_cid = raw["customer_id"].to_numpy()
+    raw_pid = raw["product_id"].to_numpy()
+    out = [render(i, date_fmt[i], money_fancy[i], pct[i], messy_c[i], messy_p[i], typo[i])
+           for i in range(n)]
+    changed = dict(
+        money_as_string_rows=int(money_fancy.sum()),
+        discount_as_percent_rows=int((pct & (raw["discount"].to_numpy() > 0)).sum()),
+        date_format_rows={fmts[k]: int((date_fmt == k).sum()) for k in range(len(fmts))},
+        messy_customer_id_rows=int(messy_c.sum()),
+        messy_product_id_rows=int(messy_p.sum()),
+    )
+    for i in take["missing_customer_id_filled"]:
+        out[i][2] = ""
+    extra = []
+    for i in take["exact_duplicate_rows"]:
+        extra.append(list(out[i]))
+    for i in take["duplicate_order_lines"]:  # same line re-exported in another date format
+        other = (date_fmt[i] + 1 + rng.integers(len(fmts) - 1)) % len(fmts)
+        extra.append(render(i, other, not money_fancy[i], pct[i], False, False, False))
+    for i in take["return_lines"]:
+        when = dates[i] + pd.Timedelta(days=int(rng.integers(3, 31)))
+        extra.append([raw_oid[i], when.strftime("%Y-%m-%d"), raw_cid[i], raw_pid[i],
+                      str(-int(q_arr[i])), _fmt_money(p_arr[i], False), f"{d_arr[i]:.2f}",
+                      _fmt_money(-float(r_arr[i]), False)])
+    for i in take["missing_product_id_lines"]:
+        row = list(out[i])
+        row[3] = ""
+        extra.append(row)
+    test_lines = 0
+    for k in range(TEST_ORDERS):
+        day = START + pd.Timedelta(days=int(rng.integers(0, (END - START).days + 1)))
+        for _ in range(int(1 + rng.integers(0, 4))):
+            extra.append([f"O9{k + 1:05d}", day.strftime("%Y-%m-%d"), f"TEST{k % 3 + 1:02d}",
+                          f"P{int(rng.integers(1, 201)):04d}", "1", "0.01", "0.00", "0.01"])
+            test_lines += 1
+    counts["test_order_lines"] = test_lines
+    cols = list(raw.columns)
+    raw_df = pd.DataFrame(out + extra, columns=cols, dtype=object)
+    raw_df = raw_df.iloc[np.argsort(raw_df["order_id"].to_numpy(), kind="stable")].reset_index(drop=True)
+    # Ties inside one order: shuffle so that injected rows are not always last.
+    raw_df = raw_df.iloc[_shuffle_within(raw_df["order_id"].to_numpy(), rng)].reset_index(drop=True)
+    defects = dict(removed={k: counts[k] for k in ["exact_duplicate_rows", "duplicate_order_lines",
+                                                    "return_lines", "missing_product_id_lines",
+                                                    "test_order_lines"]},
+                   repaired={k: counts[k] for k in ["missing_customer_id_filled", "price_typos_x100"]},
+                   reformatted=changed, raw_rows=len(raw_df), clean_rows=n)
+    return raw_df, defects
+
+
+def _mess_id(s: str, rng) -> str:
+    kind = rng.integers(3)
+    return [f" {s}", f"{s.lower()}", f"{s}  "][kind]
+
+
+def _shuffle_within(keys: np.ndarray, rng) -> np.ndarray:
+    noise = rng.random(len(keys))
+    return np.lexsort((noise, keys))
+
+
+# --------------------------------------------------------------------------- assemble
+def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS) -> Store:
+    """Generate the whole shop: tables and truth.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of every random draw; the same seed gives the same store.
+    n_customers : int
+        Number of customers acquired over the two years (at least 100).
+
+    Returns
+    -------
+    Store
+        Tables ``customers``, ``products``, ``orders``, ``orders_raw``, ``marketing_spend``,
+        ``promotions``, ``ab_test`` and ``truth``.
+
+    Examples
+    --------
+    >>> store = generate(seed=1, n_customers=300)
+    >>> store.customers["customer_id"].is_unique
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(n_customers, bool) or not isinstance(n_customers, (int, np.integer)) or n_customers < 100:
+        raise ValueError(f"n_customers must be an integer >= 100, got {n_customers!r}")
+    ss = np.random.SeedSequence(seed)
+    r_prod, r_mkt, r_cust, r_ord, r_ab, r_def = (np.random.default_rng(s) for s in ss.spawn(6))
+    promos = promotions_calendar()
+    cal = _daily_calendar(promos)
+    products, prod_factors, popularity, style_centroid = _products(r_prod)
+    spend, acq, acq_params = _marketing(r_mkt, int(n_customers))
+    customers, latent = _customers(r_cust, acq, cal, products, prod_factors, popularity,
+                                   style_centroid)
+    orders, edr, p_buy = _orders(r_ord, customers, latent, cal, products, prod_factors, popularity)
+    ab, ab_truth = _ab_test(r_ab)
+    orders_raw, defects = _inject_defects(r_def, orders)
+
+    personas = list(PERSONAS)
+    churn_date = START + pd.to_timedelta(latent["churn_day"], unit="D")
+    truth_customers = pd.DataFrame({
+        "customer_id": customers["customer_id"],
+        "persona": np.array(personas)[latent["persona_idx"]],
+        "churn_date": churn_date,
+        "p_buy_90d_train": p_buy[TRAIN_CUTOFF],
+        "p_buy_90d_test": p_buy[TEST_CUTOFF],
+    })
+    cf = pd.DataFrame(latent["taste"], columns=[f"f{k + 1}" for k in range(N_FACTORS)])
+    cf.insert(0, "customer_id", customers["customer_id"])
+    pf = pd.DataFrame(prod_factors, columns=[f"f{k + 1}" for k in range(N_FACTORS)])
+    pf.insert(0, "product_id", products["product_id"])
+    pf["popularity"] = popularity
+    by_channel = acq.groupby("channel", sort=False)[["expected_new_customers", "new_customers"]].sum()
+    params = {
+        "seed": int(seed),
+        "n_customers": int(n_customers),
+        "window": {"start": str(START.date()), "end": str(END.date())},
+        "currency": "USD",
+        "acquisition": {
+            "cost_per_acquisition": CPA,
+            "customers_per_dollar": {c: 1 / v for c, v in CPA.items()},
+            "organic_share": ORGANIC_SHARE,
+            **acq_params,
+            "note": "expected weekly new customers = spend / CPA per channel + organic; "
+                    "counts are Poisson conditioned on the total (multinomial)",
+            "new_customers_by_channel": {c: int(v) for c, v in by_channel["new_customers"].items()},
+            "expected_new_customers_by_channel": {c: float(v) for c, v in by_channel["expected_new_customers"].items()},
+        },
+        "personas": PERSONAS,
+        "channel_persona_tilt": CHANNEL_PERSONA_TILT,
+        "persona_counts": {p: int((latent["persona_idx"] == i).sum()) for i, p in enumerate(personas)},
+        "purchases": {
+            "first_order_on_signup_day": True,
+            "affiliate_first_order_discount": AFFILIATE_FIRST_ORDER_DISCOUNT,
+            "lines_per_order": "1 + Poisson(persona lines)",
+            "quantity_per_line": "1 + Poisson(persona qty)",
+            "product_choice": "softmax(taste . factors + popularity + price_beta * (log price - mean log price))",
+            "revenue": "round(quantity * unit_price * (1 - discount), 2)",
+        },
+        "seasonality": {
+            "weekday_factors_mon_to_sun": WEEKDAY_FACTORS,
+            "yearly": {"amplitude": YEARLY_AMPLITUDE, "peak_day_of_year": YEARLY_PEAK_DAY},
+            "holiday_factors": HOLIDAY_FACTORS,
+            "gift_window": list(GIFT_WINDOW),
+            "note": "daily factor = weekday x yearly x holiday, normalised to mean 1 over the window",
+        },
+        "churn": {"train_cutoff": str(TRAIN_CUTOFF.date()), "test_cutoff": str(TEST_CUTOFF.date()),
+                  "horizon_days": CHURN_HORIZON_DAYS,
+                  "lifetime": "exponential with the persona's mean life (days)",
+                  "p_buy": "P(>= 1 order in (cutoff, cutoff + horizon] | latent state at cutoff)"},
+        "latent_factors": N_FACTORS,
+        "experiment": ab_truth,
+        "defects": defects,
+        "sizes": {"customers": len(customers), "products": len(products), "orders": int(orders["order_id"].nunique()),
+                  "order_lines": len(orders), "orders_raw_rows": len(orders_raw), "ab_visitors": len(ab)},
+    }
+    truth = Truth(params=params, customers=truth_customers, customer_factors=cf,
+                  product_factors=pf, expected_daily_revenue=edr,
+                  weekly_acquisition=acq)
+    products_out = products[["product_id", "name", "category", "brand", "price", "description"]]
+    return Store(customers=customers, products=products_out, orders=orders, orders_raw=orders_raw,
+                 marketing_spend=spend, promotions=promos, ab_test=ab, truth=truth)
+
+
+# --------------------------------------------------------------------------- writing
+def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> None:
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    out.to_csv(path, index=False, lineterminator="\n", float_format=float_format)
+
+
+def write(store: Store, path: str | Path) -> list[Path]:
+    """Write every table, the truth and ``SHA256SUMS`` under ``path``; return the files written."""
+    root = Path(path)
+    (root / "truth").mkdir(parents=True, exist_ok=True)
+    written = []
+    money = "%.2f"
+    plan = [
+        ("customers.csv", store.customers, None),
+        ("products.csv", store.products, money),
+        ("orders.csv", store.orders, money),
+        ("orders_raw.csv", store.orders_raw, None),
+        ("marketing_spend.csv", store.marketing_spend, money),
+        ("promotions.csv", store.promotions, money),
+        ("ab_test.csv", store.ab_test, money),
+        ("truth/customers.csv", store.truth.customers, "%.6f"),
+        ("truth/customer_factors.csv", store.truth.customer_factors, "%.5f"),
+        ("truth/product_factors.csv", store.truth.product_factors, "%.5f"),
+        ("truth/expected_daily_revenue.csv", store.truth.expected_daily_revenue, "%.4f"),
+        ("truth/weekly_acquisition.csv", store.truth.weekly_acquisition, "%.5f"),
+    ]
+    for name, df, ff in plan:
+        _to_csv(df, root / name, ff)
+        written.append(root / name)
+    tj = root / "truth" / "truth.json"
+    tj.write_text(json.dumps(_jsonable(store.truth.params), indent=2, sort_keys=False) + "\n")
+    written.append(tj)
+    sums = "".join(f"{_sha256(p)}  {p.relative_to(root).as_posix()}\n" for p in sorted(written))
+    (root / "SHA256SUMS").write_text(sums)
+    return written
+
+
+def _sha256(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        return float(round(float(x), 10))
+    return x
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m mkt_lessons.synth", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="datasets", help="output folder (default: datasets)")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--n-customers", type=int, default=DEFAULT_N_CUSTOMERS)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    store = generate(seed=args.seed, n_customers=args.n_customers)
+    t1 = time.perf_counter()
+    files = write(store, args.out)
+    t2 = time.perf_counter()
+    size = sum(f.stat().st_size for f in files)
+    s = store.truth.params["sizes"]
+    print(f"generated {s['customers']:,} customers, {s['orders']:,} orders, {s['order_lines']:,} lines "
+          f"in {t1 - t0:.1f} s; wrote {len(files)} files ({size / 1e6:.1f} MB) to {args.out} in {t2 - t1:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
