@@ -195,9 +195,10 @@ def _days() -> pd.DatetimeIndex:
 
 
 def _black_friday(year: int) -> pd.Timestamp:
+    """The day after the fourth Thursday of November (US Thanksgiving)."""
     nov1 = pd.Timestamp(year=year, month=11, day=1)
-    first_friday = nov1 + pd.Timedelta(days=(4 - nov1.day_of_week) % 7)
-    return first_friday + pd.Timedelta(weeks=3)
+    first_thursday = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7)
+    return first_thursday + pd.Timedelta(weeks=3, days=1)
 
 
 def promotions_calendar() -> pd.DataFrame:
