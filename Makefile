@@ -20,7 +20,7 @@ lab: setup
 # Unit tests + every notebook under nbval. MKT_LESSONS_STRICT turns Future/Deprecation
 # warnings into errors inside the notebook kernels too; MKT_LESSONS_OFFLINE blocks sockets.
 test: setup
-	PYTHONHASHSEED=0 MKT_LESSONS_STRICT=1 MKT_LESSONS_OFFLINE=1 MPLBACKEND=Agg \
+	PYTHONHASHSEED=0 MKT_LESSONS_STRICT=1 MKT_LESSONS_OFFLINE=1 \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 data: setup

@@ -21,3 +21,25 @@ def truth():
     from mkt_lessons import data
 
     return data.load_truth()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report each notebook's execution time (DESIGN §7 budget: <= 20 s each, <= 150 s total).
+
+    A report, not an assertion: a busy machine must not fail the suite. The sum covers the
+    cells' execution; kernel start-up (about 2 s) comes on top.
+    """
+    totals: dict[str, float] = {}
+    for key in ("passed", "failed", "error"):
+        for rep in terminalreporter.stats.get(key, []):
+            nodeid = getattr(rep, "nodeid", "")
+            if ".ipynb::" in nodeid:
+                nb = nodeid.split("::")[0]
+                totals[nb] = totals.get(nb, 0.0) + getattr(rep, "duration", 0.0)
+    if not totals:
+        return
+    terminalreporter.section("notebook execution time (budget 20 s each, 150 s total)")
+    for nb, secs in sorted(totals.items()):
+        flag = "  OVER BUDGET" if secs > 20 else ""
+        terminalreporter.write_line(f"{secs:6.1f} s  {nb}{flag}")
+    terminalreporter.write_line(f"{sum(totals.values()):6.1f} s  total")
