@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# Jupyter refuses to run as root unless told; containers often run as root.
+LAB_ARGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 # Unit tests + every notebook under nbval. MKT_LESSONS_STRICT turns Future/Deprecation
 # warnings into errors inside the notebook kernels too; MKT_LESSONS_OFFLINE blocks sockets.
