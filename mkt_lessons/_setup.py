@@ -24,7 +24,7 @@ def _vtuple(v: str) -> tuple[int, ...]:
 def check_environment() -> list[str]:
     """Return one message per required package that is missing or too old (empty if fine)."""
     problems = []
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - a kernel from another env may be older
         problems.append(f"Python {platform.python_version()} is older than the 3.11 the lessons need.")
     for pkg, minimum in MIN_VERSIONS.items():
         try:

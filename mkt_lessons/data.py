@@ -211,4 +211,6 @@ def verify_all() -> dict[str, str]:
     sums = _expected_sums(data_dir())
     if sums is None:
         raise DataFileError(f"No SHA256SUMS in {data_dir()}. Run `make data`.")
-    return {name: (_path(name) and "ok") for name in sums}
+    for name in sums:
+        _path(name)  # raises DataFileError on a missing or altered file
+    return dict.fromkeys(sums, "ok")

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from mkt_lessons.exercises import (
-    ____,
     FunctionProblem,
     ThoughtProblem,
     ValueProblem,
+    ____,
     collect,
     compare,
 )
