@@ -10,7 +10,8 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"data", "synth", "exercises", "plotting"}
+_SUBMODULES = {"data", "synth", "exercises", "plotting", "cleaning", "features", "regression",
+               "segmentation", "recommend", "forecast", "experiment", "targeting"}
 
 
 def __getattr__(name: str):

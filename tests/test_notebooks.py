@@ -43,7 +43,8 @@ def test_lesson_structure(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     for section in REQUIRED_SECTIONS:
         assert section in text, f"{path.name} lacks '{section}'"
-    assert re.search(r"teaching \d+ min", text), f"{path.name} states no teaching minutes"
+    assert re.search(r"teaching[^\n]*?\d+\s*min", text), f"{path.name} states no teaching minutes"
+    assert re.search(r"exercises[^\n]*?\d+\s*min", text), f"{path.name} states no exercise minutes"
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert "setup_notebook()" in first_code.source, f"{path.name}: first code cell must call setup_notebook()"
 
