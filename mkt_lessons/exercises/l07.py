@@ -1,0 +1,159 @@
+"""Lesson 07 (experimentation) exercises: sample size, a segment's z-test, CUPED by hand,
+a greedy bandit that gets stuck, and when a bandit beats an A/B test."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mkt_lessons import data
+from mkt_lessons import experiment as ex
+from mkt_lessons.exercises import FunctionProblem, ThoughtProblem, ValueProblem, collect
+
+BANNER_RATES = [0.04, 0.05, 0.06, 0.045]  # the lesson's banner click rates
+
+
+def namespace() -> dict:
+    """The variables notebook 07 has when its exercises start."""
+    import pandas as pd
+
+    return {"pd": pd, "np": np, "ab": data.load_ab_test(), "banner_rates": list(BANNER_RATES),
+            "two_proportion_ztest": ex.two_proportion_ztest, "welch_ttest": ex.welch_ttest,
+            "sample_size_two_proportions": ex.sample_size_two_proportions,
+            "srm_check": ex.srm_check, "cuped": ex.cuped, "simulate_bandit": ex.simulate_bandit,
+            "EpsilonGreedy": ex.EpsilonGreedy, "UCB1": ex.UCB1,
+            "ThompsonSampling": ex.ThompsonSampling}
+
+
+# --------------------------------------------------------------------------- q1
+q1 = ValueProblem(
+    "n_per_arm", lambda: ex.sample_size_two_proportions(0.03, 0.033), rtol=0, atol=0.5,
+    mistakes=[
+        (lambda: 2 * ex.sample_size_two_proportions(0.03, 0.033),
+         "That is the total for both arms; the question asks for visitors *per arm*."),
+        (lambda: ex.sample_size_two_proportions(0.03, 0.033, alternative="larger"),
+         "That is the one-sided sample size: the plan is a two-sided test."),
+        (lambda: ex.sample_size_two_proportions(0.03, 0.0345),
+         "That is the sample size for the 15% lift of the lesson; this time the lift is 10%."),
+    ],
+    hint="A 10% relative lift on 3.0% is 3.0% x 1.10. `sample_size_two_proportions(p1, p2)` "
+         "uses alpha = 0.05 and power = 0.8 by default and returns visitors per arm.",
+    solution="n_per_arm = sample_size_two_proportions(0.03, 0.03 * 1.10)",
+    success="Halving the lift you want to detect roughly quadruples the traffic you need: "
+            "decide the smallest lift worth finding *before* launch.",
+)
+
+
+# --------------------------------------------------------------------------- q2
+def _new_visitor_test(alternative: str = "two-sided", segment: bool = True) -> float:
+    ab = data.load_ab_test()
+    if segment:
+        ab = ab[ab["pre_period_sessions"] == 0]
+    g = ab.groupby("variant", observed=True)["converted"].agg(["sum", "size"])
+    return ex.two_proportion_ztest(g.loc["control", "sum"], g.loc["control", "size"],
+                                   g.loc["treatment", "sum"], g.loc["treatment", "size"],
+                                   alternative=alternative).pvalue
+
+
+q2 = ValueProblem(
+    "p_new_visitors", _new_visitor_test, rtol=1e-6,
+    mistakes=[
+        (lambda: _new_visitor_test(segment=False),
+         "That is the p-value for all visitors: keep only those with 0 pre-period sessions."),
+        (lambda: _new_visitor_test("larger"),
+         "That is a one-sided p-value; the lesson's tests are two-sided."),
+    ],
+    hint='Filter `ab` to `ab["pre_period_sessions"] == 0`, count conversions (`sum`) and '
+         'visitors (`size`) per variant with a groupby, then call '
+         "`two_proportion_ztest(x_control, n_control, x_treatment, n_treatment)`.",
+    solution='''
+        new = ab[ab["pre_period_sessions"] == 0]
+        g = new.groupby("variant", observed=True)["converted"].agg(["sum", "size"])
+        p_new_visitors = two_proportion_ztest(g.loc["control", "sum"], g.loc["control", "size"],
+                                              g.loc["treatment", "sum"],
+                                              g.loc["treatment", "size"]).pvalue
+    ''',
+    success="New visitors are ~10% of the traffic and convert rarely: a handful of "
+            "conversions cannot show a 15% lift. Slicing a test into segments after the fact "
+            "mostly finds noise (and with many segments, false positives).",
+)
+
+
+# --------------------------------------------------------------------------- q3
+def _cuped_reference(metric, covariate):
+    return ex.cuped(metric, covariate).adjusted
+
+
+def _cuped_cases():
+    rng = np.random.default_rng(11)
+    x = rng.poisson(4, 500).astype(float)
+    y = 2.0 * x + rng.normal(0, 3, 500)
+    return [(np.array([1.0, 2.0, 4.0, 7.0]), np.array([0.0, 1.0, 1.0, 3.0])),
+            (np.array([5.0, 1.0, 0.0, 2.0, 9.0]), np.array([2.0, 0.0, 1.0, 1.0, 4.0])),
+            (y, x)]
+
+
+q3 = FunctionProblem(
+    "cuped_adjust", _cuped_reference, _cuped_cases,
+    hint="theta = covariance(metric, covariate) / variance(covariate) - use the same `ddof` "
+         "for both, e.g. `np.cov(metric, covariate)[0, 1] / np.var(covariate, ddof=1)`. "
+         "Then subtract theta x (covariate - its mean) from the metric.",
+    solution='''
+        def cuped_adjust(metric, covariate):
+            theta = np.cov(metric, covariate)[0, 1] / np.var(covariate, ddof=1)
+            return metric - theta * (covariate - covariate.mean())
+    ''',
+    explanation="Centring the covariate keeps the metric's mean, so the difference between "
+                "the arms is unchanged in expectation; only the part of the metric the "
+                "pre-period predicts is removed.",
+)
+
+
+# --------------------------------------------------------------------------- q4
+def _stuck_share(epsilon: float = 0.0) -> float:
+    regret = ex.simulate_bandit(ex.EpsilonGreedy(epsilon), BANNER_RATES, n_rounds=3_000,
+                                n_runs=200, seed=0)
+    return float((regret[:, -1] > 0).mean())
+
+
+q4 = ValueProblem(
+    "greedy_stuck_share", _stuck_share, rtol=1e-9,
+    mistakes=[(lambda: _stuck_share(0.1),
+               "That is ε-greedy with ε = 0.1; the question is about pure greedy (ε = 0)."),
+              (lambda: 1 - _stuck_share(0.0),
+               "That is the share of runs showing the *best* banner; the question asks for "
+               "the runs still on a worse one.")],
+    hint="`simulate_bandit(EpsilonGreedy(0.0), banner_rates, n_rounds=3_000, n_runs=200, "
+         "seed=0)` returns regret with one row per run; a run shows a worse banner in its "
+         "last round when that round's regret (`regret[:, -1]`) is above 0.",
+    solution='''
+        regret = simulate_bandit(EpsilonGreedy(0.0), banner_rates, n_rounds=3_000, n_runs=200,
+                                 seed=0)
+        greedy_stuck_share = (regret[:, -1] > 0).mean()
+    ''',
+    success="Pure greedy trusts its first lucky clicks and rarely looks again: most runs "
+            "stay on a worse banner. Exploration is what buys the chance to correct it.",
+)
+
+
+# --------------------------------------------------------------------------- q5
+q5 = ThoughtProblem(
+    "q5_answer",
+    explanation="A bandit wins when the *cost of showing the worse option during the test* "
+                "matters and the decision is short-lived or repeated: a banner for a two-week "
+                "sale, headlines, many variants, traffic that would be wasted on an even split. "
+                "An A/B test wins when you need an unbiased estimate of the effect with a "
+                "confidence interval (to decide a permanent change, to report a lift, to "
+                "measure slow metrics such as revenue or retention that arrive after the "
+                "decision), when the effect may change over time (bandits chase the early "
+                "leader), or when several metrics must be weighed. Bandits also make the "
+                "analysis harder: adaptively collected data bias naive estimates of each arm.",
+)
+
+PROBLEMS = collect(globals())
+
+
+def show_all_solutions() -> None:
+    """Print every solution of this lesson (for trainers)."""
+    from mkt_lessons.exercises import show_all_solutions as _show
+
+    _show(PROBLEMS)
