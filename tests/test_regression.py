@@ -1,0 +1,435 @@
+"""Unit tests for mkt_lessons.regression.
+
+Oracles: statsmodels OLS/Logit and VIF, scikit-learn's unpenalised LogisticRegression and
+log_loss, central finite differences, and small hand-computed tables.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+from mkt_lessons import data
+from mkt_lessons import regression as rg
+
+CHANNELS = ["paid_search", "social", "display", "affiliate"]
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def linear_data():
+    rng = np.random.default_rng(7)
+    n = 300
+    X = pd.DataFrame({"spend": rng.uniform(100, 1000, n), "promo": rng.integers(0, 2, n),
+                      "temp": rng.normal(15, 5, n)})
+    y = 3 + 0.02 * X["spend"] + 4 * X["promo"] - 0.3 * X["temp"] + rng.normal(0, 2, n)
+    return X, y.rename("sales")
+
+
+@pytest.fixture(scope="module")
+def logistic_data():
+    rng = np.random.default_rng(11)
+    n = 2000
+    X = rng.normal(size=(n, 3)) * [1.0, 2.0, 0.5] + [0.0, 1.0, -1.0]
+    p = rg.sigmoid(-0.5 + X @ np.array([1.0, -0.7, 0.8]))
+    return X, (rng.random(n) < p).astype(int)
+
+
+@pytest.fixture(scope="module")
+def lesson_weekly():
+    w = rg.weekly_acquisition(data.load_customers(), data.load_marketing_spend(),
+                              data.load_orders())
+    return w
+
+
+@pytest.fixture(scope="module")
+def lesson_repurchase():
+    rp = rg.repurchase_table(data.load_orders(), "2024-07-04")
+    feats = pd.DataFrame({"log_recency": np.log1p(rp["recency_days"]),
+                          "log_frequency": np.log(rp["frequency"]),
+                          "log_monetary": np.log1p(rp["monetary"]),
+                          "tenure_years": rp["tenure_days"] / 365.25})
+    return feats, rp["repurchased"]
+
+
+def _rel(a, b):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300)))
+
+
+# --------------------------------------------------------------------------- OLS vs statsmodels
+@pytest.mark.parametrize("method", ["qr", "normal"])
+def test_ols_matches_statsmodels(linear_data, method):
+    X, y = linear_data
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    fit = rg.ols(X, y, method=method)
+    assert _rel(fit.coef, ref.params) < 1e-8
+    assert _rel(fit.stderr, ref.bse) < 1e-8
+    assert fit.r2 == pytest.approx(ref.rsquared, rel=1e-10)
+    assert fit.sigma2 == pytest.approx(ref.scale, rel=1e-8)
+    assert fit.df_resid == ref.df_resid
+    np.testing.assert_allclose(fit.resid, ref.resid, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(fit.conf_int().to_numpy(), ref.conf_int().to_numpy(), rtol=1e-8)
+    summ = fit.summary()
+    assert list(summ.index) == ["const", "spend", "promo", "temp"]
+    np.testing.assert_allclose(summ["p_value"], ref.pvalues, rtol=1e-6, atol=1e-300)
+    np.testing.assert_allclose(summ["statistic"], ref.tvalues, rtol=1e-8)
+    np.testing.assert_allclose(fit.predict(X.iloc[:5]), ref.fittedvalues.iloc[:5], rtol=1e-9)
+
+
+def test_ols_gd_matches_statsmodels(linear_data):
+    X, y = linear_data
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    fit = rg.ols(X, y, method="gd")
+    assert fit.converged and fit.n_iter > 1
+    assert _rel(fit.coef, ref.params) < 1e-4
+    assert _rel(fit.stderr, ref.bse) < 1e-4
+    # the loss never rises with the step 1/L
+    assert np.all(np.diff(fit.loss_history) <= 1e-12)
+
+
+@pytest.mark.parametrize("method", ["qr", "normal", "gd"])
+def test_ols_without_intercept_matches_statsmodels(linear_data, method):
+    X, y = linear_data
+    ref = sm.OLS(y, X).fit()
+    fit = rg.ols(X, y, method=method, add_intercept=False)
+    tol = 1e-4 if method == "gd" else 1e-8
+    assert _rel(fit.coef, ref.params) < tol
+    assert _rel(fit.stderr, ref.bse) < tol
+    assert fit.r2 == pytest.approx(ref.rsquared, rel=tol)  # uncentred, like statsmodels
+    assert fit.names == ["spend", "promo", "temp"]
+
+
+def test_ols_hand_computed_line():
+    # y = 1 + 2x exactly except for symmetric noise that leaves the line unchanged
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    fit = rg.ols(x, 1 + 2 * x + np.array([0.1, -0.1, -0.1, 0.1]))
+    np.testing.assert_allclose(fit.coef, [1.0, 2.0], atol=1e-12)
+    assert fit.names == ["const", "x1"]
+
+
+def test_gd_without_scaling_is_slow_and_warns(linear_data):
+    X, y = linear_data
+    with pytest.warns(rg.ConvergenceWarning, match="did not meet its stopping rule"):
+        fit = rg.ols(X, y, method="gd", scale=False, max_iter=2000)
+    assert not fit.converged
+    scaled = rg.ols(X, y, method="gd")
+    assert scaled.n_iter < 2000
+
+
+def test_gd_too_large_learning_rate_diverges(linear_data):
+    X, y = linear_data
+    with pytest.raises(ValueError, match="learning_rate"):
+        rg.ols(X, y, method="gd", learning_rate=50.0, max_iter=5000)
+
+
+def test_conditioning_normal_loses_digits_qr_does_not():
+    rng = np.random.default_rng(3)
+    s = rng.uniform(500, 1500, 104)
+    X = np.column_stack([s, s + rng.normal(0, 1e-4, 104)])  # spend recorded twice
+    b = np.array([0.02, 0.01])
+    y = 10 + X @ b  # exact: the true coefficients solve the problem with zero residual
+    qr = rg.ols(X, y, method="qr")
+    with pytest.warns(rg.IllConditionedWarning, match="cond"):
+        normal = rg.ols(X, y, method="normal")
+    err_qr = np.abs(qr.coef[1:] - b).max() / np.abs(b).max()
+    err_normal = np.abs(normal.coef[1:] - b).max() / np.abs(b).max()
+    assert err_qr < 1e-8
+    assert err_normal > 100 * err_qr
+
+
+def test_ols_does_not_modify_inputs(linear_data):
+    X, y = linear_data
+    X0, y0 = X.copy(), y.copy()
+    arr = X.to_numpy().copy()
+    arr0 = arr.copy()
+    for method in ("qr", "normal", "gd"):
+        rg.ols(X, y, method=method)
+        rg.ols(arr, y.to_numpy(), method=method)
+    pd.testing.assert_frame_equal(X, X0)
+    pd.testing.assert_series_equal(y, y0)
+    np.testing.assert_array_equal(arr, arr0)
+
+
+# --------------------------------------------------------------------------- bad input
+def test_rank_deficient_names_the_column(linear_data):
+    X, y = linear_data
+    X2 = X.assign(spend_cents=X["spend"] * 100)
+    for method in ("qr", "normal", "gd"):
+        with pytest.raises(ValueError, match=r"rank-deficient.*'spend_cents'"):
+            rg.ols(X2, y, method=method)
+    X3 = X.assign(promo_off=1 - X["promo"])  # a dummy for every level plus the intercept
+    with pytest.raises(ValueError, match="promo_off"):
+        rg.ols(X3, y)
+
+
+def test_constant_column_with_intercept(linear_data):
+    X, y = linear_data
+    with pytest.raises(ValueError, match="add_intercept=False"):
+        rg.ols(X.assign(one=1.0), y)
+    with pytest.raises(ValueError, match="all zeros"):
+        rg.ols(X.assign(nothing=0.0), y)
+    # with add_intercept=False a constant column IS the intercept: same fit as statsmodels
+    fit = rg.ols(X.assign(one=1.0), y, add_intercept=False)
+    ref = sm.OLS(y, X.assign(one=1.0)).fit()
+    assert _rel(fit.coef, ref.params) < 1e-8
+    assert fit.r2 == pytest.approx(ref.rsquared, rel=1e-10)
+
+
+def test_nan_inf_lengths_and_types(linear_data):
+    X, y = linear_data
+    Xn = X.copy()
+    Xn.loc[3, "temp"] = np.nan
+    with pytest.raises(ValueError, match=r"missing or infinite.*\['temp'\]"):
+        rg.ols(Xn, y)
+    Xi = X.copy()
+    Xi.loc[0, "spend"] = np.inf
+    with pytest.raises(ValueError, match="spend"):
+        rg.ols(Xi, y)
+    yn = y.copy()
+    yn.iloc[0] = np.nan
+    with pytest.raises(ValueError, match="y has 1 missing"):
+        rg.ols(X, yn)
+    with pytest.raises(ValueError, match="300 rows but y has 299"):
+        rg.ols(X, y.iloc[:-1])
+    with pytest.raises(TypeError, match="'region'"):
+        rg.ols(X.assign(region="north"), y)
+    with pytest.raises(TypeError, match="numeric"):
+        rg.ols([["a", "b"], ["c", "d"]], [1, 2])
+    with pytest.raises(ValueError, match="2-D"):
+        rg.ols(np.zeros((4, 2, 2)), np.arange(4.0))
+    with pytest.raises(ValueError, match="method must be one of"):
+        rg.ols(X, y, method="svd")
+    with pytest.raises(ValueError, match="more rows than coefficients"):
+        rg.ols(X.iloc[:4], y.iloc[:4])
+    with pytest.raises(ValueError, match="max_iter"):
+        rg.ols(X, y, method="gd", max_iter=0)
+
+
+def test_constant_y_raises(linear_data):
+    X, _ = linear_data
+    with pytest.raises(ValueError, match="y is constant"):
+        rg.ols(X, np.full(len(X), 5.0))
+
+
+# --------------------------------------------------------------------------- logistic pieces
+def test_sigmoid_is_stable():
+    z = np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        p = rg.sigmoid(z)
+    assert p[0] == 0.0 and p[-1] == 1.0 and p[2] == 0.5
+    np.testing.assert_allclose(p[1:4], 1 / (1 + np.exp(-z[1:4])), rtol=1e-15)
+
+
+def test_logistic_loss_matches_sklearn_log_loss(logistic_data):
+    X, y = logistic_data
+    Xd = np.column_stack([np.ones(len(X)), X])
+    b = np.array([0.3, -0.2, 0.5, 0.1])
+    assert rg.logistic_loss(b, Xd, y) == pytest.approx(
+        log_loss(y, rg.sigmoid(Xd @ b)), rel=1e-12)
+
+
+def test_logistic_grad_and_hessian_match_finite_differences(logistic_data):
+    X, y = logistic_data
+    Xd = np.column_stack([np.ones(len(X)), X])
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        b = rng.normal(size=4)
+        chk = rg.check_gradient(lambda v: rg.logistic_loss(v, Xd, y),
+                                lambda v: rg.logistic_grad(v, Xd, y), b)
+        assert chk.max_abs_error < 1e-6 and chk.ok()
+        hess = rg.logistic_hessian(b, Xd)
+        for i in range(4):  # each Hessian row is the gradient of one gradient component
+            row = rg.check_gradient(lambda v, i=i: rg.logistic_grad(v, Xd, y)[i],
+                                    lambda v, i=i: rg.logistic_hessian(v, Xd)[i], b)
+            assert row.max_abs_error < 1e-6
+            np.testing.assert_allclose(hess[i], row.analytic)
+
+
+def test_gradient_check_catches_the_stray_sigmoid_derivative(logistic_data):
+    X, y = logistic_data
+    Xd = np.column_stack([np.ones(len(X)), X])
+
+    def wrong_grad(b):  # the common tutorial mistake: an extra p(1 - p) factor
+        p = rg.sigmoid(Xd @ b)
+        return Xd.T @ ((p - y) * p * (1 - p)) / len(y)
+
+    b = np.array([0.2, 0.4, -0.3, 0.6])
+    chk = rg.check_gradient(lambda v: rg.logistic_loss(v, Xd, y), wrong_grad, b)
+    assert not chk.ok() and chk.rel_error > 1e-2
+
+
+def test_check_gradient_on_a_quadratic():
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    chk = rg.check_gradient(lambda v: 0.5 * v @ A @ v, lambda v: A @ v, [1.0, -2.0])
+    np.testing.assert_allclose(chk.analytic, [1.0, -3.0])
+    assert chk.max_abs_error < 1e-8
+    with pytest.raises(ValueError, match="shape"):
+        rg.check_gradient(lambda v: 0.5 * v @ A @ v, lambda v: (A @ v)[:1], [1.0, -2.0])
+
+
+def test_lowlevel_shape_errors(logistic_data):
+    X, y = logistic_data
+    with pytest.raises(ValueError, match="one value per column"):
+        rg.logistic_loss(np.zeros(2), X, y)
+    with pytest.raises(ValueError, match="rows but y"):
+        rg.logistic_grad(np.zeros(3), X, y[:-1])
+
+
+# --------------------------------------------------------------------------- fit_logistic
+@pytest.mark.parametrize("method", ["newton", "gd"])
+def test_fit_logistic_matches_statsmodels(logistic_data, method):
+    X, y = logistic_data
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
+    fit = rg.fit_logistic(X, y, method=method)
+    assert fit.converged
+    assert _rel(fit.coef, ref.params) < 1e-5
+    assert _rel(fit.stderr, ref.bse) < 1e-5
+    np.testing.assert_allclose(fit.conf_int().to_numpy(), ref.conf_int(), rtol=1e-5)
+    assert fit.loss == pytest.approx(-ref.llf / len(y), rel=1e-9)
+
+
+def test_fit_logistic_matches_unpenalised_sklearn(logistic_data):
+    X, y = logistic_data
+    sk = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
+    fit = rg.fit_logistic(X, y)
+    assert _rel(fit.coef, np.r_[sk.intercept_, sk.coef_.ravel()]) < 1e-5
+    np.testing.assert_allclose(fit.predict_proba(X), sk.predict_proba(X)[:, 1], rtol=1e-6)
+
+
+def test_newton_on_lesson_data(lesson_repurchase):
+    feats, y = lesson_repurchase
+    fit = rg.fit_logistic(feats, y)
+    assert fit.converged and fit.n_iter <= 15
+    ref = sm.Logit(y, sm.add_constant(feats)).fit(disp=0)
+    assert _rel(fit.coef, ref.params) < 1e-5
+    assert _rel(fit.stderr, ref.bse) < 1e-5
+    # loss falls monotonically (step halving) and gradient descent ends at the same place
+    assert np.all(np.diff(fit.loss_history) <= 1e-12)
+    gd = rg.fit_logistic(feats, y, method="gd")
+    assert gd.converged and gd.n_iter > fit.n_iter
+    assert _rel(gd.coef, ref.params) < 1e-5
+
+
+def test_fit_logistic_bad_y(logistic_data):
+    X, y = logistic_data
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        rg.fit_logistic(X, y * 2)
+    with pytest.raises(ValueError, match="only 0s"):
+        rg.fit_logistic(X, np.zeros(len(y)))
+    with pytest.raises(ValueError, match="rows but y"):
+        rg.fit_logistic(X, y[:-1])
+    with pytest.raises(ValueError, match="method"):
+        rg.fit_logistic(X, y, method="lbfgs")
+    fit = rg.fit_logistic(X, y.astype(bool))  # True/False is fine
+    assert fit.converged
+
+
+def test_perfect_separation_warns():
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    y = (x > 2.5).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.warns(rg.ConvergenceWarning, match="separation"):
+            fit = rg.fit_logistic(x, y)
+    assert not fit.converged
+
+
+# --------------------------------------------------------------------------- VIF
+def test_vif_matches_statsmodels(linear_data):
+    X, _ = linear_data
+    X = X.assign(spend2=X["spend"] * 0.5 + X["temp"] * 20 + np.random.default_rng(0).normal(0, 50, len(X)))
+    got = rg.vif(X)
+    Xc = sm.add_constant(X).to_numpy()
+    want = [variance_inflation_factor(Xc, j) for j in range(1, Xc.shape[1])]
+    np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-8)
+    assert list(got.index) == list(X.columns)
+    with pytest.raises(ValueError, match="constant"):
+        rg.vif(X.assign(const=1.0))
+
+
+# --------------------------------------------------------------------------- lesson tables
+def test_weekly_acquisition_hand_computed():
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"],
+                              "signup_date": pd.to_datetime(["2024-01-07", "2024-01-13",
+                                                             "2024-01-14", "2024-01-16"])})
+    spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-07"] * 2 + ["2024-01-14"] * 2),
+                          "channel": ["search", "social"] * 2, "spend": [10.0, 20, 30, 40]})
+    orders = pd.DataFrame({"order_id": ["o1", "o1", "o2", "o3", "o4", "o5"],
+                           "customer_id": ["a", "a", "b", "a", "c", "d"],
+                           "order_date": pd.to_datetime(["2024-01-07", "2024-01-07", "2024-01-13",
+                                                         "2024-01-15", "2024-01-14", "2024-01-16"]),
+                           "revenue": [5.0, 6.0, 7.0, 100.0, 8.0, 9.0]})
+    w = rg.weekly_acquisition(customers, spend, orders)
+    assert list(w.columns) == ["week_start", "search", "social", "new_customers",
+                               "first_order_revenue", "days_in_window"]
+    assert w["new_customers"].tolist() == [2, 2]  # Sun 7th + Sat 13th; Sun 14th + Tue 16th
+    assert w["first_order_revenue"].tolist() == [18.0, 17.0]  # a's repeat order not counted
+    assert w["days_in_window"].tolist() == [7, 3]  # last signup Tue 16th: Sun-Tue
+    assert w["search"].tolist() == [10.0, 30.0]
+    with pytest.raises(ValueError, match="do not cover|does not cover"):
+        rg.weekly_acquisition(customers.assign(signup_date=pd.Timestamp("2025-01-01")), spend)
+    with pytest.raises(ValueError, match="lacks column"):
+        rg.weekly_acquisition(customers.drop(columns="signup_date"), spend)
+
+
+def test_weekly_acquisition_on_bundled_data(lesson_weekly):
+    w = lesson_weekly
+    customers = data.load_customers()
+    assert w["new_customers"].sum() == len(customers)
+    assert w["week_start"].dt.day_of_week.eq(6).all()  # Sundays
+    assert w["days_in_window"].iloc[-1] == 3 and (w["days_in_window"].iloc[:-1] == 7).all()
+    # truth's weekly counts (summed over channels) are the same numbers
+    truth = (data.load_truth().weekly_acquisition.groupby("week_start")["new_customers"].sum())
+    np.testing.assert_array_equal(w.set_index("week_start")["new_customers"], truth)
+
+
+def test_season_features():
+    weeks = pd.to_datetime(["2023-11-05", "2023-11-12", "2023-12-17", "2023-12-24", "2024-06-30"])
+    s = rg.season_features(weeks)
+    # midpoints Nov 8, Nov 15, Dec 20, Dec 27, Jul 3
+    assert s["holiday"].tolist() == [0.0, 1.0, 1.0, 0.0, 0.0]
+    np.testing.assert_allclose(s["yearly_cos"] ** 2 + s["yearly_sin"] ** 2, 1.0)
+    wrap = rg.season_features(weeks, holiday=("12-15", "01-10"))
+    assert wrap["holiday"].tolist() == [0.0, 0.0, 1.0, 1.0, 0.0]
+    with pytest.raises(ValueError, match="MM-DD"):
+        rg.season_features(weeks, holiday=("Nov 10", "Dec 22"))
+
+
+def test_repurchase_table_hand_computed():
+    orders = pd.DataFrame({
+        "order_id": ["1", "1", "2", "3", "4", "5"],
+        "customer_id": ["a", "a", "a", "b", "b", "c"],
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-21", "2024-01-11",
+                                      "2024-03-30", "2024-02-01"]),
+        "revenue": [10.0, 5.0, 20.0, 7.0, 99.0, 3.0]})
+    t = rg.repurchase_table(orders, "2024-01-31", horizon_days=30)
+    assert t["customer_id"].tolist() == ["a", "b"]  # c has no order by the cut-off
+    assert t["recency_days"].tolist() == [10, 20]
+    assert t["frequency"].tolist() == [2, 1]
+    assert t["monetary"].tolist() == [35.0, 7.0]
+    assert t["tenure_days"].tolist() == [30, 20]
+    assert t["repurchased"].tolist() == [0, 0]  # b's next order is 59 days later
+    t60 = rg.repurchase_table(orders, "2024-01-31", horizon_days=60)
+    assert t60["repurchased"].tolist() == [0, 1]
+
+
+# --------------------------------------------------------------------------- the lesson's claim
+def test_channel_effects_recover_truth(lesson_weekly):
+    w = lesson_weekly[lesson_weekly["days_in_window"] == 7].reset_index(drop=True)
+    X = pd.concat([w[CHANNELS], rg.season_features(w["week_start"])], axis=1)
+    fit = rg.ols(X, w["new_customers"])
+    truth = data.load_truth().params["acquisition"]["cost_per_acquisition"]
+    summ = fit.summary().loc[CHANNELS]
+    z = (summ["coef"] - pd.Series({c: 1 / truth[c] for c in CHANNELS})) / summ["stderr"]
+    assert (z.abs() < 2).all(), z
+    # without season controls paid search (which follows the season) looks cheaper
+    naive = rg.ols(w[CHANNELS], w["new_customers"]).params
+    assert naive["paid_search"] > fit.params["paid_search"]
