@@ -1,0 +1,80 @@
+"""Exercise checkers of lesson 02: solutions pass, typical mistakes fail, blanks say so."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mkt_lessons import data, features
+from mkt_lessons.exercises import ThoughtProblem, ____, l02
+
+
+@pytest.fixture(scope="module")
+def ns():
+    return l02.namespace()
+
+
+def _run(code: str, ns: dict) -> dict:
+    g = dict(ns)
+    exec(code, g)
+    return g
+
+
+def test_there_are_three_to_five_problems():
+    assert [p.name for p in l02.PROBLEMS] == ["q1", "q2", "q3", "q4", "q5"]
+
+
+@pytest.mark.parametrize("problem", l02.PROBLEMS, ids=lambda p: p.name)
+def test_solution_grades_correct(problem, ns):
+    if isinstance(problem, ThoughtProblem):
+        assert problem.explanation
+        return
+    g = _run(problem.solution_code, ns)
+    result = problem.grade(g[problem.var])
+    assert result.status == "correct", result.message
+
+
+@pytest.mark.parametrize("problem", l02.PROBLEMS, ids=lambda p: p.name)
+def test_blank_grades_blank(problem):
+    assert problem.grade(____).status == "blank"
+
+
+def test_references_agree_with_the_package():
+    orders = data.load_orders()
+    rfm = features.rfm_table(orders, l02.CUTOFF)
+    assert l02.q1.expected == pytest.approx((rfm["frequency"] == 1).mean())
+    assert l02.q3.expected == pytest.approx(features.churn_labels(orders, l02.TEST_CUTOFF).mean())
+    for args in l02._recency_cases():
+        want = features.rfm_table(*args)["recency_days"]
+        assert l02._recency(*args).to_dict() == want.to_dict()
+    assert l02.q4.expected == {"total_orders", "days_to_last_order"}
+
+
+def _recency_strict(orders, snapshot):  # drops orders on the snapshot day
+    snap = pd.Timestamp(snapshot)
+    last = orders[orders["order_date"] < snap].groupby("customer_id")["order_date"].max()
+    return (snap - last).dt.days
+
+
+def _recency_unfiltered(orders, snapshot):  # ignores the snapshot: future orders leak in
+    return (pd.Timestamp(snapshot) - orders.groupby("customer_id")["order_date"].max()).dt.days
+
+
+WRONG = {
+    "q1": [0.5, 37.96],
+    "q2": [_recency_strict, _recency_unfiltered, 3],
+    "q3": [1 - l02._churn_rate(), 0.0],
+    "q4": [{"total_orders"}, set(l02.candidate_features()), {"orders_before_cutoff"}],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_answers_grade_incorrect(name):
+    problem = next(p for p in l02.PROBLEMS if p.name == name)
+    for wrong in WRONG[name]:
+        assert problem.grade(wrong).status == "incorrect", wrong
+
+
+def test_mistakes_get_their_targeted_message():
+    assert "whole table" in l02.q1.grade(l02.q1.mistakes[0][0]()).message
+    assert "on* the cut-off" in l02.q3.grade(l02._churn_rate(window_from_cut=True)).message

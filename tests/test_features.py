@@ -1,0 +1,228 @@
+"""Unit tests for mkt_lessons.features: plain-groupby oracles, hand cases, no leakage, labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mkt_lessons import data, features
+
+CUT = pd.Timestamp("2024-07-04")
+
+
+@pytest.fixture(scope="module")
+def orders():
+    return data.load_orders()
+
+
+@pytest.fixture(scope="module")
+def products():
+    return data.load_products()
+
+
+def _lines(rows):
+    df = pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "product_id",
+                                     "quantity", "discount", "revenue"])
+    df["order_date"] = pd.to_datetime(df["order_date"])
+    return df
+
+
+HAND = _lines([
+    # A: one order of two lines on 2024-01-01
+    ("A", "o1", "2024-01-01", "P1", 1, 0.0, 10.0),
+    ("A", "o1", "2024-01-01", "P2", 2, 0.0, 5.0),
+    # B: two orders on the same day, one more later, one after the snapshot (ignored)
+    ("B", "o2", "2024-01-05", "P1", 1, 0.2, 8.0),
+    ("B", "o3", "2024-01-05", "P3", 1, 0.0, 20.0),
+    ("B", "o4", "2024-01-10", "P1", 3, 0.0, 30.0),
+    ("B", "o5", "2024-01-20", "P1", 1, 0.0, 1000.0),
+    # C: only after the snapshot -> absent
+    ("C", "o6", "2024-01-15", "P2", 1, 0.0, 7.0),
+    # D: an order on the snapshot day itself -> included, recency 0
+    ("D", "o7", "2024-01-10", "P3", 1, 0.5, 4.0),
+])
+
+
+# --------------------------------------------------------------------------- rfm_table
+def test_rfm_hand_cases():
+    rfm = features.rfm_table(HAND, "2024-01-10")
+    assert rfm.index.tolist() == ["A", "B", "D"] and rfm.index.name == "customer_id"
+    assert rfm.loc["A"].tolist() == [9, 1, 15.0]      # one order of two lines
+    assert rfm.loc["B"].tolist() == [0, 3, 58.0]      # two orders on one day count twice
+    assert rfm.loc["D"].tolist() == [0, 1, 4.0]       # the snapshot day is included
+    assert rfm.dtypes.tolist() == ["int64", "int64", "float64"]
+
+
+def test_rfm_matches_a_plain_groupby_oracle(orders):
+    rfm = features.rfm_table(orders, CUT)
+    hist = orders[orders["order_date"] <= CUT]
+    g = hist.groupby("customer_id").agg(last=("order_date", "max"),
+                                        frequency=("order_id", "nunique"),
+                                        monetary=("revenue", "sum"))
+    assert rfm.index.equals(g.index)
+    assert (rfm["recency_days"] == (CUT - g["last"]).dt.days).all()
+    assert (rfm["frequency"] == g["frequency"]).all()
+    np.testing.assert_allclose(rfm["monetary"], g["monetary"], rtol=1e-12)
+
+
+def test_rfm_ignores_orders_after_the_snapshot(orders):
+    later = orders["order_date"] > CUT
+    changed = orders.assign(revenue=orders["revenue"].where(~later, 1e6))
+    pd.testing.assert_frame_equal(features.rfm_table(orders, CUT), features.rfm_table(changed, CUT))
+
+
+def test_rfm_custom_column_names_and_input_untouched():
+    renamed = HAND.rename(columns={"customer_id": "cust", "order_date": "day",
+                                   "revenue": "amount", "order_id": "basket"})
+    before = renamed.copy()
+    rfm = features.rfm_table(renamed, "2024-01-10", customer_col="cust", date_col="day",
+                             amount_col="amount", order_col="basket")
+    pd.testing.assert_frame_equal(renamed, before)
+    assert rfm.index.name == "cust" and rfm.loc["B", "frequency"] == 3
+
+
+@pytest.mark.parametrize("mutate, err, match", [
+    (lambda d: d.drop(columns="revenue"), ValueError, "revenue"),
+    (lambda d: d.iloc[:0], ValueError, "empty"),
+    (lambda d: d.astype({"order_date": "str"}), TypeError, "order_date"),
+    (lambda d: d.astype({"revenue": "str"}), TypeError, "revenue"),
+    (lambda d: d.assign(customer_id=d["customer_id"].where(d.index != 1)), ValueError, "customer_id"),
+    (lambda d: d.assign(order_id=d["order_id"].where(d.index != 1)), ValueError, "order_id"),
+])
+def test_rfm_bad_input(mutate, err, match):
+    with pytest.raises(err, match=match):
+        features.rfm_table(mutate(HAND), "2024-01-10")
+
+
+def test_rfm_bad_snapshot():
+    with pytest.raises(TypeError, match="snapshot_date"):
+        features.rfm_table(HAND, object())
+    with pytest.raises(ValueError, match="no orders"):
+        features.rfm_table(HAND, "2020-01-01")
+
+
+# --------------------------------------------------------------------------- churn labels
+def test_churn_labels_hand_cases():
+    y = features.churn_labels(HAND, "2024-01-05", horizon_days=5)
+    # history <= Jan 5: A, B. Window (Jan 5, Jan 10]: B buys (o4), A does not.
+    assert y.to_dict() == {"A": 1, "B": 0} and y.name == "churned" and y.dtype == "int64"
+    y = features.churn_labels(HAND, "2024-01-05", horizon_days=4)  # window ends Jan 9: B churns
+    assert y.to_dict() == {"A": 1, "B": 1}
+    y = features.churn_labels(HAND, "2024-01-10", horizon_days=10)  # Jan 20 is the last window day
+    assert y.to_dict() == {"A": 1, "B": 0, "D": 1}
+
+
+def test_churn_labels_agree_with_the_oracle_window(orders, truth):
+    y = features.churn_labels(orders, CUT, 90)
+    t = truth.customers.set_index("customer_id")
+    p = t.loc[y.index, "p_buy_90d_train"]
+    assert p.notna().all()  # everyone labelled had joined by the cut-off
+    assert (y[p == 0] == 1).all()  # the oracle says "cannot buy" -> churned
+    assert abs(y.mean() - (1 - p.mean())) < 0.03  # realised churn rate ~ the true expected rate
+
+
+def test_churn_labels_bad_input():
+    with pytest.raises(ValueError, match="horizon_days"):
+        features.churn_labels(HAND, "2024-01-05", horizon_days=0)
+    with pytest.raises(ValueError, match="data_end"):
+        features.churn_labels(HAND, "2024-01-05", 90, data_end="2024-01-20")
+    with pytest.raises(ValueError, match="customer_id"):
+        features.churn_labels(HAND.drop(columns="customer_id"), "2024-01-05")
+
+
+# --------------------------------------------------------------------------- customer_features
+def test_customer_features_hand_case():
+    products = pd.DataFrame({"product_id": ["P1", "P2", "P3"], "category": ["x", "y", "x"]})
+    f = features.customer_features(HAND, "2024-01-10", products=products)
+    b = f.loc["B"]
+    assert b["tenure_days"] == 5 and b["frequency"] == 3
+    assert b["avg_basket"] == pytest.approx(58 / 3)
+    assert b["avg_lines_per_order"] == 1 and b["avg_items_per_order"] == pytest.approx(5 / 3)
+    assert b["n_products"] == 2
+    assert b["mean_interpurchase_days"] == pytest.approx(5 / 2)  # gaps 0 and 5 days
+    assert b["discount_share"] == pytest.approx(8 / 58)
+    assert b["share_x"] == 1.0 and b["share_y"] == 0.0
+    a = f.loc["A"]
+    assert np.isnan(a["mean_interpurchase_days"]) and a["n_products"] == 2
+    assert a["share_x"] == pytest.approx(10 / 15) and a["avg_items_per_order"] == 3
+    assert f.loc["D", "orders_last_90d"] == 1 and f.loc["D", "discount_share"] == 1.0
+
+
+def test_customer_features_match_a_groupby_oracle(orders, products):
+    f = features.customer_features(orders, CUT, products=products)
+    h = orders[orders["order_date"] <= CUT].merge(products[["product_id", "category"]])
+    g = h.groupby("customer_id")
+    first, last = g["order_date"].min(), g["order_date"].max()
+    n = g["order_id"].nunique()
+    assert ((CUT - first).dt.days == f["tenure_days"]).all()
+    np.testing.assert_allclose(f["avg_basket"], g["revenue"].sum() / n)
+    np.testing.assert_allclose(f["avg_items_per_order"], g["quantity"].sum() / n)
+    assert (g["product_id"].nunique() == f["n_products"]).all()
+    gap = ((last - first).dt.days / (n - 1)).where(n > 1)
+    np.testing.assert_allclose(f["mean_interpurchase_days"], gap)
+    disc = h[h["discount"] > 0].groupby("customer_id")["revenue"].sum().reindex(n.index, fill_value=0)
+    np.testing.assert_allclose(f["discount_share"], disc / g["revenue"].sum())
+    recent = h[h["order_date"] > CUT - pd.Timedelta(days=90)].groupby("customer_id")["order_id"].nunique()
+    assert (recent.reindex(n.index, fill_value=0) == f["orders_last_90d"]).all()
+    shares = f.filter(regex="^share_")
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    furn = h[h["category"] == "furniture"].groupby("customer_id")["revenue"].sum()
+    np.testing.assert_allclose(f["share_furniture"], furn.reindex(n.index, fill_value=0) / g["revenue"].sum())
+
+
+def test_no_leakage_changing_the_future_changes_no_feature(orders, products):
+    before = features.customer_features(orders, CUT, products=products)
+    later = orders["order_date"] > CUT
+    future = orders.copy()
+    future.loc[later, "revenue"] *= 10
+    future.loc[later, "discount"] = 0.5
+    future.loc[later, "product_id"] = "P0001"
+    extra = orders[~later].head(5).assign(order_date=CUT + pd.Timedelta(days=1), order_id="O999999")
+    future = pd.concat([future[~later.to_numpy() | (future.index % 2 == 0)], extra])
+    after = features.customer_features(future, CUT, products=products)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_customer_features_bad_input(products):
+    with pytest.raises(ValueError, match="quantity"):
+        features.customer_features(HAND.drop(columns="quantity"), "2024-01-10")
+    with pytest.raises(ValueError, match="product_id"):
+        features.customer_features(HAND.assign(product_id=HAND["product_id"].where(HAND.index != 0)),
+                                   "2024-01-10")
+    with pytest.raises(ValueError, match="products"):
+        features.customer_features(HAND, "2024-01-10", products=products)  # P1 is unknown
+    with pytest.raises(ValueError, match="recent_days"):
+        features.customer_features(HAND, "2024-01-10", recent_days=0)
+
+
+# --------------------------------------------------------------------------- pipeline
+def test_feature_pipeline_matches_a_hand_built_transform(orders):
+    from sklearn.preprocessing import StandardScaler
+
+    f = features.customer_features(orders, CUT)
+    X = f.join(data.load_customers().set_index("customer_id")[["region"]])
+    pipe = features.feature_pipeline(["frequency", "recency_days", "mean_interpurchase_days"],
+                                     ["region"])
+    Z = pipe.fit_transform(X)
+    names = list(pipe.get_feature_names_out())
+    assert names[:3] == ["frequency", "recency_days", "mean_interpurchase_days"]
+    np.testing.assert_allclose(Z[:, 0], StandardScaler().fit_transform(np.log1p(X[["frequency"]]))[:, 0])
+    gap = X["mean_interpurchase_days"].fillna(X["mean_interpurchase_days"].median())
+    np.testing.assert_allclose(Z[:, 2], (gap - gap.mean()) / gap.std(ddof=0))
+    onehot = Z[:, 3:]
+    assert onehot.shape[1] == X["region"].nunique() and (onehot.sum(axis=1) == 1).all()
+    assert not np.isnan(Z).any()
+
+
+def test_feature_pipeline_with_estimator_and_bad_input():
+    from sklearn.linear_model import LogisticRegression
+
+    pipe = features.feature_pipeline(estimator=LogisticRegression())
+    assert list(pipe.named_steps) == ["prep", "model"]
+    with pytest.raises(ValueError, match="both"):
+        features.feature_pipeline(["a"], ["a"])
+    with pytest.raises(ValueError, match="log_columns"):
+        features.feature_pipeline(["a"], log_columns=["b"])
+    with pytest.raises(TypeError, match="numeric"):
+        features.feature_pipeline("frequency")
