@@ -1,0 +1,162 @@
+"""Exercises of lesson 06, forecasting.
+
+The notebook's variables when the exercises start (see :func:`namespace`): ``revenue``
+(daily revenue), ``train`` and ``test`` (everything before the 8-week holdout, and the
+holdout), ``H`` (56), ``features`` (calendar regressors), ``sarimax_fc`` (the SARIMAX
+forecast of the holdout: forecast, lower, upper) and ``expected`` (the generator's expected
+daily revenue, the oracle).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from mkt_lessons import data
+from mkt_lessons import forecast as fc
+from mkt_lessons.exercises import FunctionProblem, ThoughtProblem, ValueProblem, collect
+
+H = 56
+WINDOW = 400
+
+
+@functools.cache
+def _state() -> dict:
+    revenue = fc.daily_series(data.load_orders())
+    features = fc.calendar_features(revenue.index, data.load_promotions())
+    train, test = revenue.iloc[:-H], revenue.iloc[-H:]
+    sarimax_fc = fc.fit_sarimax(train.iloc[-WINDOW:], exog=features).forecast(H)
+    expected = data.load_truth().expected_daily_revenue.set_index("date")["expected_revenue"]
+    return {"revenue": revenue, "features": features, "train": train, "test": test,
+            "sarimax_fc": sarimax_fc, "expected": expected, "H": H}
+
+
+def namespace() -> dict:
+    """The variables lesson 06 has when its exercises start."""
+    return {**_state(), "pd": pd, "np": np, "forecast": fc}
+
+
+# q1: the MASE denominator ------------------------------------------------------------------
+def _scale(lag: int) -> float:
+    y = _state()["train"].to_numpy()
+    return float(np.mean(np.abs(y[lag:] - y[:-lag])))
+
+
+q1 = ValueProblem(
+    "mase_scale", lambda: _scale(7), rtol=1e-6,
+    mistakes=[(lambda: _scale(1),
+               "That is the in-sample MAE of the *naive* forecast (lag 1). MASE for daily data "
+               "scales by the seasonal naive forecast: compare each day with the same weekday "
+               "a week earlier (lag 7)."),
+              (lambda: float(np.mean(np.abs(_state()["test"].to_numpy()[7:]
+                                            - _state()["test"].to_numpy()[:-7]))),
+               "You used the holdout: the scale comes from the training data only.")],
+    hint="Take `train` as a NumPy array `y`; the seasonal naive error on day t is "
+         "`y[t] - y[t - 7]`. Average the absolute values: `y[7:] - y[:-7]` lines them up.",
+    solution='''
+        y = train.to_numpy()
+        mase_scale = np.mean(np.abs(y[7:] - y[:-7]))
+    ''',
+    success="Any forecast whose MAE is below this number beats last week's copy, in-sample.",
+)
+
+
+# q2: seasonal naive, by hand ----------------------------------------------------------------
+def _snaive_ref(y: np.ndarray, horizon: int, season: int = 7) -> np.ndarray:
+    s = pd.Series(np.asarray(y, dtype=float), index=pd.date_range("2024-01-01", periods=len(y)))
+    return fc.seasonal_naive(s, season=season).forecast(horizon)["forecast"].to_numpy()
+
+
+def _snaive_cases() -> list[tuple]:
+    rng = np.random.default_rng(6)
+    return [(np.arange(1.0, 15.0), 7), (np.arange(1.0, 15.0), 10),
+            (rng.uniform(0, 100, 30).round(2), 21), (np.array([5.0, 1, 2, 3, 4, 5, 6, 7]), 3),
+            (rng.uniform(0, 10, 9), 1)]
+
+
+def _snaive_cases_with_season() -> list[tuple]:
+    return [(*c, 7) for c in _snaive_cases()] + [(np.arange(1.0, 10.0), 5, 3)]
+
+
+q2 = FunctionProblem(
+    "seasonal_naive_forecast", _snaive_ref, _snaive_cases_with_season,
+    hint="The forecast h steps ahead (h = 1, 2, ...) is the last observed value of the same "
+         "phase of the season: `y[len(y) - season + (h - 1) % season]`. "
+         "`np.arange(horizon) % season` gives the phases.",
+    solution='''
+        def seasonal_naive_forecast(y, horizon, season=7):
+            y = np.asarray(y, dtype=float)
+            last_season = y[-season:]
+            return last_season[np.arange(horizon) % season]
+    ''',
+    success="That is the benchmark every daily model has to beat.",
+)
+
+
+# q3: interval coverage on the holdout ----------------------------------------------------------
+def _coverage() -> float:
+    s = _state()
+    f, a = s["sarimax_fc"], s["test"].to_numpy()
+    return float(np.mean((a >= f["lower"].to_numpy()) & (a <= f["upper"].to_numpy())))
+
+
+q3 = ValueProblem(
+    "holdout_coverage", _coverage, rtol=1e-9,
+    mistakes=[(lambda: 100 * _coverage(), "Give the share as a fraction between 0 and 1, not a percentage."),
+              (lambda: 1 - _coverage(), "That is the share *outside* the interval.")],
+    hint="Compare `test` with the `lower` and `upper` columns of `sarimax_fc` (use `.to_numpy()` "
+         "so the comparison is day by day); a day is covered if lower <= actual <= upper. "
+         "The mean of True/False values is a share.",
+    solution='''
+        actual = test.to_numpy()
+        inside = (actual >= sarimax_fc["lower"].to_numpy()) & (actual <= sarimax_fc["upper"].to_numpy())
+        holdout_coverage = inside.mean()
+    ''',
+    success="An 80% interval should contain about 80% of the days; 56 days is a small sample, "
+            "so judge coverage over the whole backtest.",
+)
+
+
+# q4: how much of the error is irreducible? -------------------------------------------------------
+def _oracle_share() -> float:
+    s = _state()
+    oracle_mae = fc.mae(s["test"], s["expected"].loc[s["test"].index])
+    return oracle_mae / fc.mae(s["test"], s["sarimax_fc"]["forecast"])
+
+
+q4 = ValueProblem(
+    "irreducible_share", _oracle_share, rtol=1e-6,
+    mistakes=[(lambda: 1 / _oracle_share(), "Upside down: divide the oracle's MAE by the model's MAE."),
+              (lambda: 1 - _oracle_share(), "That is the share the model could still gain; the "
+               "question asks for the share that no model can remove.")],
+    hint="Use `forecast.mae(actual, predicted)` twice on the holdout days: once with "
+         "`expected.loc[test.index]` (the oracle), once with `sarimax_fc[\"forecast\"]`.",
+    solution='''
+        oracle_mae = forecast.mae(test, expected.loc[test.index])
+        irreducible_share = oracle_mae / forecast.mae(test, sarimax_fc["forecast"])
+    ''',
+    success="Most of the remaining error is noise that no forecast of daily revenue can remove.",
+)
+
+
+q5 = ThoughtProblem(
+    "q5_answer",
+    explanation="The oracle forecasts the *expected* (mean) revenue of each day. Daily revenue is "
+                "skewed: many ordinary days and a few days with big baskets, so the median is below "
+                "the mean. MAE is minimised by the median, RMSE by the mean. A log-scale model such "
+                "as our SARIMAX forecasts something close to the median, so on MAE it can tie or even "
+                "beat the oracle over a few weeks, while on RMSE the oracle wins. Choose the metric "
+                "for the decision: staffing or stock that costs the same per dollar missed wants "
+                "MAE (the median); a budget that adds up days wants the mean (RMSE, or bias).",
+)
+
+PROBLEMS = collect(globals())
+
+
+def show_all_solutions() -> None:
+    """Print every solution of this lesson (for trainers)."""
+    from mkt_lessons.exercises import show_all_solutions as _show
+
+    _show(PROBLEMS)

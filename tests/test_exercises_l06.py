@@ -1,0 +1,88 @@
+"""Exercise checkers of lesson 06: solutions pass, typical mistakes fail, blanks say so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mkt_lessons import data
+from mkt_lessons import forecast as fc
+from mkt_lessons.exercises import ThoughtProblem, ____, l06
+
+
+@pytest.fixture(scope="module")
+def ns():
+    return l06.namespace()
+
+
+def _run(code: str, ns: dict) -> dict:
+    g = dict(ns)
+    exec(code, g)
+    return g
+
+
+def test_there_are_three_to_five_problems():
+    assert [p.name for p in l06.PROBLEMS] == ["q1", "q2", "q3", "q4", "q5"]
+
+
+@pytest.mark.parametrize("problem", l06.PROBLEMS, ids=lambda p: p.name)
+def test_solution_grades_correct(problem, ns):
+    if isinstance(problem, ThoughtProblem):
+        assert problem.explanation
+        return
+    g = _run(problem.solution_code, ns)
+    result = problem.grade(g[problem.var])
+    assert result.status == "correct", result.message
+
+
+@pytest.mark.parametrize("problem", l06.PROBLEMS, ids=lambda p: p.name)
+def test_blank_grades_blank(problem):
+    assert problem.grade(____).status == "blank"
+
+
+def test_references_agree_with_independent_computations(ns):
+    train, test = ns["train"], ns["test"]
+    # q1: the scale is what mase() divides by (MASE of a forecast with MAE = scale is 1)
+    assert fc.mase(test, test + l06.q1.expected, train) == pytest.approx(1.0)
+    # q2: the reference reproduces a pandas shift for one full season
+    y = np.arange(1.0, 22.0)
+    assert l06._snaive_ref(y, 7).tolist() == y[-7:].tolist()
+    # q3: coverage() of the package
+    f = ns["sarimax_fc"]
+    assert l06.q3.expected == pytest.approx(fc.coverage(test, f["lower"], f["upper"]))
+    # q4: oracle read from the truth file directly
+    truth = data.load_truth().expected_daily_revenue
+    oracle = truth.loc[truth["date"].isin(test.index), "expected_revenue"].to_numpy()
+    want = np.mean(np.abs(test.to_numpy() - oracle)) / np.mean(np.abs(test.to_numpy() - f["forecast"].to_numpy()))
+    assert l06.q4.expected == pytest.approx(want)
+    assert 0 < l06.q4.expected < 1.5
+
+
+def _lag1_snaive(y, horizon, season=7):
+    return np.repeat(np.asarray(y, dtype=float)[-1], horizon)
+
+
+def _first_season(y, horizon, season=7):
+    return np.asarray(y, dtype=float)[np.arange(horizon) % season]
+
+
+WRONG = {
+    "q1": ["lag1", 0.0, "text"],
+    "q2": [_lag1_snaive, _first_season, "not a function"],
+    "q3": [0.8, 80.0],
+    "q4": [1.0, 0.0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_answers_grade_incorrect(name, ns):
+    problem = next(p for p in l06.PROBLEMS if p.name == name)
+    for wrong in WRONG[name]:
+        if wrong == "lag1":
+            y = ns["train"].to_numpy()
+            wrong = float(np.mean(np.abs(np.diff(y))))
+        result = problem.grade(wrong)
+        assert result.status == "incorrect", (name, wrong)
+    if name == "q1":
+        y = ns["train"].to_numpy()
+        assert "naive" in problem.grade(float(np.mean(np.abs(np.diff(y))))).message
