@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkt_lessons.exercises import ____, l05
-
-
-def run_solution(problem, ns):
-    exec(problem.solution_code, ns)
-    return ns[problem.var]
+from mkt_lessons.exercises import l05
 
 
 @pytest.fixture(scope="module")
@@ -19,17 +14,6 @@ def ns():
 
 def test_problem_list():
     assert [p.name for p in l05.PROBLEMS] == ["q1", "q2", "q3", "q4"]
-
-
-@pytest.mark.parametrize("name", ["q1", "q2", "q3"])
-def test_solution_grades_correct(name, ns):
-    problem = getattr(l05, name)
-    assert problem.grade(run_solution(problem, dict(ns))).status == "correct"
-
-
-@pytest.mark.parametrize("name", ["q1", "q2", "q3"])
-def test_blank_grades_blank(name):
-    assert getattr(l05, name).grade(____).status == "blank"
 
 
 def test_q1_wrong_answers(ns):
