@@ -112,6 +112,30 @@ def test_function_problem():
     assert p.grade(lambda v: ____).status == "incorrect"
 
 
+def test_a_mistake_that_equals_the_answer_does_not_mark_it_wrong():
+    p = ValueProblem("x", lambda: 4, hint="h", solution="x = 4",
+                     mistakes=[(lambda: 2 + 2, "You added instead of multiplying.")])
+    assert p.grade(4).correct  # 2 + 2 == 2 * 2: the data cannot tell the mistake apart
+    p = ValueProblem("x", lambda: 6, hint="h", solution="x = 6",
+                     mistakes=[(lambda: 5, "You added instead of multiplying.")])
+    assert "added" in p.grade(5).message
+
+
+def test_function_problem_recognises_a_known_mistake():
+    def ref(values):
+        return sum(values) / len(values)
+
+    def median_ish(values):
+        return sorted(values)[len(values) // 2]
+
+    p = FunctionProblem("mean_of", ref, lambda: [([1, 2, 9],), ([4.0],)], hint="h", solution="",
+                        mistakes=[(median_ish, "That is the middle value, not the mean.")])
+    assert p.grade(median_ish).message.startswith("Not quite. That is the middle value")
+    assert "test case 1" in p.grade(lambda v: max(v)).message  # no mistake matches: generic
+    assert p.grade(lambda v: 1 / 0).status == "incorrect"      # a crash never matches a mistake
+    assert p.grade(ref).correct
+
+
 def test_function_problem_catches_input_mutation_safely():
     def ref(df):
         return df["a"].sum()

@@ -180,10 +180,13 @@ class ValueProblem(Problem):
         return self._expected
 
     def _grade(self, value: Any) -> str | None:
+        verdict = compare(value, self.expected, self.rtol, self.atol, self.ordered)
+        if verdict is None:  # right, even if a "mistake" happens to give the same value here
+            return None
         for fn, message in self.mistakes:
             if compare(value, fn(), self.rtol, self.atol, self.ordered) is None:
                 return message
-        return compare(value, self.expected, self.rtol, self.atol, self.ordered)
+        return verdict
 
 
 class FunctionProblem(Problem):
@@ -191,22 +194,26 @@ class FunctionProblem(Problem):
 
     ``cases`` is a no-argument callable returning a list of argument tuples (so test data
     can be built lazily). Inputs are deep-copied so a function that modifies its input is
-    caught by the comparison.
+    caught by the comparison. ``mistakes`` lists known wrong functions ``(fn, message)``: a
+    function that fails and agrees with ``fn`` on every case gets that targeted message.
     """
 
     def __init__(self, var: str, reference: Callable, cases: Callable[[], list[tuple]], *,
-                 rtol: float = 1e-6, atol: float = 1e-9, **kw) -> None:
+                 rtol: float = 1e-6, atol: float = 1e-9,
+                 mistakes: Sequence[tuple[Callable, str]] = (), **kw) -> None:
         super().__init__(var, **kw)
         self.reference = reference
         self.cases = cases
         self.rtol, self.atol = rtol, atol
+        self.mistakes = list(mistakes)
 
     def _grade(self, value: Any) -> str | None:
         import copy
 
         if not callable(value):
             return f"`{self.var}` should be a function (defined with `def`), got {_kind(value)}."
-        for i, args in enumerate(self.cases(), start=1):
+        cases = self.cases()
+        for i, args in enumerate(cases, start=1):
             want = self.reference(*copy.deepcopy(args))
             try:
                 got = value(*copy.deepcopy(args))
@@ -216,7 +223,19 @@ class FunctionProblem(Problem):
                 return "Your function still returns ____: finish its body."
             problem = compare(got, want, self.rtol, self.atol, True)
             if problem is not None:
-                return f"On test case {i}: {problem}"
+                return self._mistake(value, cases) or f"On test case {i}: {problem}"
+        return None
+
+    def _mistake(self, value: Callable, cases: list[tuple]) -> str | None:
+        import copy
+
+        for fn, message in self.mistakes:
+            try:
+                if all(compare(value(*copy.deepcopy(a)), fn(*copy.deepcopy(a)),
+                               self.rtol, self.atol, True) is None for a in cases):
+                    return message
+            except Exception:  # the learner's function failed on a case: no match
+                continue
         return None
 
 
