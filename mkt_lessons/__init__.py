@@ -11,7 +11,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {"data", "synth", "exercises", "plotting", "cleaning", "features", "regression",
-               "segmentation", "recommend", "forecast", "experiment", "targeting"}
+               "segmentation", "recommend", "forecast", "experiment", "targeting", "campaign"}
 
 
 def __getattr__(name: str):
