@@ -109,7 +109,7 @@ def test_function_problem():
     assert "test case 1" in p.grade(lambda v: max(v)).message
     assert "raised ZeroDivisionError" in p.grade(lambda v: 1 / 0).message
     assert "should be a function" in p.grade(3).message
-    assert p.grade(lambda v: ____).status == "incorrect"
+    assert p.grade(lambda v: ____).status == "blank"  # the body is not written yet
 
 
 def test_a_mistake_that_equals_the_answer_does_not_mark_it_wrong():

@@ -207,6 +207,21 @@ class FunctionProblem(Problem):
         self.rtol, self.atol = rtol, atol
         self.mistakes = list(mistakes)
 
+    def grade(self, value: Any) -> Result:
+        """As :meth:`Problem.grade`; a function whose body still returns ``____`` is "blank"."""
+        if callable(value) and not _is_blank(value):
+            try:
+                import copy
+
+                first = self.cases()[0]
+                untouched = _is_blank(value(*copy.deepcopy(first)))
+            except Exception:  # graded (and explained) by _grade below
+                untouched = False
+            if untouched:
+                return Result("blank", f"Not attempted yet: replace ____ in the body of "
+                                       f"`{self.var}` with your code, run the cell, then check again.")
+        return super().grade(value)
+
     def _grade(self, value: Any) -> str | None:
         import copy
 
