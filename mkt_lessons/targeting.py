@@ -1,0 +1,588 @@
+"""Who to contact, and is it worth it? Gains, lift, profit curves and campaign lists (lesson 08).
+
+A churn model gives every customer a score. This module turns scores into decisions:
+
+:func:`gains_table` and :func:`lift`
+    How much better than random is targeting the top of the ranking? One row per bin
+    (decile 1 = the highest scores): response rate, cumulative gain, lift.
+:func:`profit_curve` and :func:`best_threshold`
+    The expected profit of a retention offer for every possible cut "contact the top k",
+    and the cut that maximises it.
+:func:`campaign_list`
+    Several actions (retention offer, cross-sell e-mail ...) with a profit per customer and
+    action, a budget: who gets which action (used by the capstone, lesson 09).
+
+Conventions
+-----------
+* ``y_true`` is 1 for the outcome the scores predict (in lesson 08: 1 = churned), 0
+  otherwise; a higher score means "more likely 1".
+* Sorting is by score, highest first. **Ties** never depend on the row order in
+  :func:`gains_table` and :func:`lift`: tied customers are kept in one bin, and a cut
+  through a group of ties counts the group's average response rate (the expected value
+  under a random tie-break). :func:`profit_curve` lists every cut ``k = 0..n`` and breaks
+  ties by row order (stable sort), because a per-customer ``value`` makes the order matter;
+  :func:`best_threshold` therefore only considers cuts *between* different scores, so its
+  rule "contact everyone with ``score >= threshold``" contacts exactly ``k`` customers.
+* The **profit model**: contacting a customer whose churn probability is ``p`` saves them
+  with probability ``uplift`` (the offer works on that share of would-be churners), which
+  is worth ``value`` (the margin at stake); the contact costs ``cost`` whether it works or
+  not. Expected profit of contacting = ``p * uplift * value - cost``, so a customer is
+  worth contacting when ``p > cost / (uplift * value)`` (the break-even probability). This
+  uses ``p`` as a probability: feed it calibrated scores, not raw ranks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["gains_table", "lift", "profit_curve", "BestThreshold", "best_threshold",
+           "campaign_list"]
+
+
+# --------------------------------------------------------------------------- validation
+def _as_1d_float(values: Any, name: str) -> np.ndarray:
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}")
+    if isinstance(values, pd.DataFrame):
+        raise TypeError(f"{name} must be one column of numbers (1-D), got a DataFrame")
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be numbers: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one value per customer), got shape {arr.shape}")
+    if len(arr) == 0:
+        raise ValueError(f"{name} is empty: there are no customers to rank")
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains {int(np.isnan(arr).sum())} missing value(s) (NaN)")
+    if np.isinf(arr).any():
+        raise ValueError(f"{name} contains infinite values")
+    return arr
+
+
+def _as_labels(y_true: Any, n: int, name: str = "y_true") -> np.ndarray:
+    y = _as_1d_float(y_true, name)
+    if len(y) != n:
+        raise ValueError(f"{name} has {len(y)} values but scores has {n}: one label per score")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError(f"{name} must contain only 0 and 1 (or False/True), got values "
+                         f"{np.unique(y[~np.isin(y, (0.0, 1.0))])[:5].tolist()}")
+    return y
+
+
+def _as_amount(values: Any, n: int, name: str, *, nonnegative: bool = True) -> np.ndarray:
+    """A scalar or one value per customer, broadcast to length ``n``."""
+    if isinstance(values, bool) or isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {values!r}")
+    if np.ndim(values) == 0:
+        try:
+            v = float(values)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a number or an array of numbers, got {values!r}") from None
+        if not np.isfinite(v):
+            raise ValueError(f"{name} must be finite, got {v}")
+        arr = np.full(n, v)
+    else:
+        arr = _as_1d_float(values, name)
+        if len(arr) != n:
+            raise ValueError(f"{name} has {len(arr)} values but scores has {n}: give a scalar "
+                             "or one value per customer")
+    if nonnegative and (arr < 0).any():
+        raise ValueError(f"{name} must be >= 0, got a minimum of {arr.min()}")
+    return arr
+
+
+def _check_int(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _rank_desc(scores: np.ndarray) -> np.ndarray:
+    """Order of the rows by score, highest first; ties in row order (stable)."""
+    return np.argsort(-scores, kind="stable")
+
+
+# --------------------------------------------------------------------------- gains and lift
+def gains_table(y_true: Any, scores: Any, n_bins: int = 10) -> pd.DataFrame:
+    """Gains table: customers ranked by score and cut into ``n_bins`` bins (deciles by default).
+
+    Bin 1 holds the highest scores. Bins follow positions in the ranking: a customer at
+    position ``i`` (0-based, highest score first) of ``n`` belongs to bin
+    ``floor(n_bins * i / n) + 1``, so bins differ in size by at most one when scores are
+    distinct. **Ties**: a group of equal scores is never split; the whole group goes to the
+    bin of its middle position, so the table does not depend on the row order (a bin can
+    then be larger, smaller or even empty: an empty bin has ``n = 0`` and NaN rates).
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+        Outcome per customer (1 = responded / churned).
+    scores : array-like of float
+        Model score per customer; higher = more likely 1.
+    n_bins : int
+        Number of bins (10 = deciles).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``bin`` (1..n_bins), columns
+
+        * ``min_score``, ``max_score`` - the score range in the bin;
+        * ``n``, ``positives``, ``response_rate`` (positives / n) - the bin itself;
+        * ``cum_n``, ``cum_positives``, ``cum_response_rate`` - bins 1..b together
+          (``cum_response_rate`` is the precision of targeting them);
+        * ``cum_pct_customers`` - share of all customers targeted;
+        * ``cum_pct_positives`` - share of all positives caught: the *gain* (= recall);
+        * ``lift`` = response_rate / base rate, ``cum_lift`` = cum_response_rate / base rate.
+
+    Raises
+    ------
+    ValueError
+        If the inputs differ in length, ``y_true`` is not 0/1 or has no positive (lift
+        would divide by zero), or scores contain NaN.
+
+    Examples
+    --------
+    >>> g = gains_table([1, 0, 1, 0], [0.9, 0.8, 0.3, 0.1], n_bins=2)
+    >>> g["positives"].tolist(), g["cum_pct_positives"].tolist(), g["cum_lift"].tolist()
+    ([1, 1], [0.5, 1.0], [1.0, 1.0])
+    """
+    s = _as_1d_float(scores, "scores")
+    y = _as_labels(y_true, len(s))
+    n_bins = _check_int(n_bins, "n_bins", 1)
+    n, total_pos = len(s), y.sum()
+    if total_pos == 0:
+        raise ValueError("y_true has no positive (1): base rate 0, lift and gain are undefined")
+    order = _rank_desc(s)
+    s_sorted, y_sorted = s[order], y[order]
+    # tie groups: [start, end) runs of equal scores in the sorted order
+    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
+    ends = np.r_[starts[1:], n]
+    mid = (starts + ends - 1) / 2.0
+    group_bin = np.floor(n_bins * mid / n).astype(np.int64)  # 0-based
+    bins = np.repeat(group_bin, ends - starts)
+    counts = np.bincount(bins, minlength=n_bins)
+    positives = np.bincount(bins, weights=y_sorted, minlength=n_bins)
+    max_s = np.full(n_bins, np.nan)
+    min_s = np.full(n_bins, np.nan)
+    np.fmax.at(max_s, bins, s_sorted)
+    np.fmin.at(min_s, bins, s_sorted)
+    cum_n, cum_pos = np.cumsum(counts), np.cumsum(positives)
+    base = total_pos / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(counts > 0, positives / counts, np.nan)
+        cum_rate = np.where(cum_n > 0, cum_pos / cum_n, np.nan)
+    return pd.DataFrame({
+        "min_score": min_s, "max_score": max_s,
+        "n": counts.astype(np.int64), "positives": positives.astype(np.int64),
+        "response_rate": rate,
+        "cum_n": cum_n.astype(np.int64), "cum_positives": cum_pos.astype(np.int64),
+        "cum_response_rate": cum_rate,
+        "cum_pct_customers": cum_n / n, "cum_pct_positives": cum_pos / total_pos,
+        "lift": rate / base, "cum_lift": cum_rate / base,
+    }, index=pd.RangeIndex(1, n_bins + 1, name="bin"))
+
+
+def lift(y_true: Any, scores: Any, fraction: Any) -> float | np.ndarray:
+    """Lift of targeting the top ``fraction`` of customers by score.
+
+    ``lift = precision among the targeted / base rate``: 3 means the targeted group
+    responds three times as often as a random group of the same size. The top fraction is
+    the ``k = ceil(fraction * n)`` highest scores. If the cut falls inside a group of tied
+    scores, the part of the group that is targeted counts the group's average response
+    rate (the expected value under a random tie-break), so the result never depends on the
+    row order.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+    scores : array-like of float
+    fraction : float or array-like of float
+        Share(s) of customers targeted, each in (0, 1].
+
+    Returns
+    -------
+    float or ndarray
+        A float for a scalar ``fraction``, else an array of the same shape.
+
+    Examples
+    --------
+    >>> lift([1, 0, 0, 0], [0.9, 0.5, 0.4, 0.1], 0.25)
+    4.0
+    """
+    s = _as_1d_float(scores, "scores")
+    y = _as_labels(y_true, len(s))
+    if isinstance(fraction, (str, bytes, bool)) or fraction is None:
+        raise TypeError(f"fraction must be a number or an array of numbers, got {fraction!r}")
+    try:
+        frac = np.asarray(fraction, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"fraction must be a number or an array of numbers, got {fraction!r}") from None
+    if np.isnan(frac).any() or (frac <= 0).any() or (frac > 1).any():
+        raise ValueError(f"fraction must be in (0, 1], got {fraction!r}")
+    n, total_pos = len(s), y.sum()
+    if total_pos == 0:
+        raise ValueError("y_true has no positive (1): base rate 0, lift is undefined")
+    order = _rank_desc(s)
+    s_sorted, y_sorted = s[order], y[order]
+    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
+    ends = np.r_[starts[1:], n]
+    group_pos = np.add.reduceat(y_sorted, starts)
+    cum_group_pos = np.r_[0.0, np.cumsum(group_pos)]
+    # ceil with a little slack so that 0.3 * 10 is 3, not 4
+    k = np.clip(np.ceil(frac * n - 1e-9), 1, n).astype(np.int64)
+    g = np.searchsorted(ends, k, side="left")  # group holding position k-1
+    inside = k - starts[g]
+    pos_top = cum_group_pos[g] + inside * group_pos[g] / (ends[g] - starts[g])
+    result = (pos_top / k) / (total_pos / n)
+    return float(result) if np.ndim(fraction) == 0 else result
+
+
+# --------------------------------------------------------------------------- profit
+def profit_curve(scores: Any, *, value: Any, cost: Any, uplift: float = 1.0,
+                 y_true: Any = None) -> pd.DataFrame:
+    """Profit of contacting the top ``k`` customers by score, for every ``k = 0..n``.
+
+    The profit model: contacting a customer with churn probability ``p`` saves them with
+    probability ``uplift``, which is worth ``value``; the contact costs ``cost`` whether or
+    not it works. So the expected profit of contacting the top ``k`` is
+    ``sum over them of (p * uplift * value - cost)``, treating ``scores`` as **calibrated**
+    churn probabilities. With the observed outcomes ``y_true`` (1 = churned), the realised
+    profit replaces ``p`` by ``y``: the money the campaign would have made (under the same
+    uplift assumption) on this group.
+
+    Customers are ranked by score, highest first; ties keep their row order (stable sort),
+    so with per-customer ``value`` or ``cost`` a cut inside a group of ties depends on that
+    order (:func:`best_threshold` avoids such cuts).
+
+    Parameters
+    ----------
+    scores : array-like of float
+        Churn probabilities in [0, 1].
+    value : float or array-like
+        What a saved customer is worth (e.g. 12-month margin): a scalar or one per customer.
+    cost : float or array-like
+        Cost of one contact (offer + handling): a scalar or one per customer; >= 0.
+    uplift : float
+        Share of would-be churners the offer saves, in [0, 1].
+    y_true : array-like of 0/1, optional
+        Observed churn; adds the column ``realised_profit``.
+
+    Returns
+    -------
+    DataFrame
+        ``n + 1`` rows with columns ``k`` (customers contacted), ``fraction`` (k / n),
+        ``threshold`` (score of the k-th customer: contact those with ``score >=
+        threshold``; +inf for k = 0), ``expected_profit`` and, with ``y_true``,
+        ``realised_profit``.
+
+    Examples
+    --------
+    >>> profit_curve([0.9, 0.2], value=100.0, cost=30.0)
+       k  fraction  threshold  expected_profit
+    0  0       0.0        inf              0.0
+    1  1       0.5        0.9             60.0
+    2  2       1.0        0.2             50.0
+    """
+    s = _as_1d_float(scores, "scores")
+    n = len(s)
+    if (s < 0).any() or (s > 1).any():
+        raise ValueError("scores must be probabilities in [0, 1] for the profit model "
+                         f"(got min {s.min():.3g}, max {s.max():.3g}); calibrate the model first")
+    v = _as_amount(value, n, "value")
+    c = _as_amount(cost, n, "cost")
+    u = _check_uplift(uplift)
+    y = None if y_true is None else _as_labels(y_true, n)
+    order = _rank_desc(s)
+    out = pd.DataFrame({
+        "k": np.arange(n + 1, dtype=np.int64),
+        "fraction": np.arange(n + 1) / n,
+        "threshold": np.r_[np.inf, s[order]],
+        "expected_profit": np.r_[0.0, np.cumsum((s * u * v - c)[order])],
+    })
+    if y is not None:
+        out["realised_profit"] = np.r_[0.0, np.cumsum((y * u * v - c)[order])]
+    return out
+
+
+def _check_uplift(uplift: Any) -> float:
+    if isinstance(uplift, bool) or not isinstance(uplift, (int, float, np.integer, np.floating)):
+        raise TypeError(f"uplift must be a number in [0, 1], got {uplift!r}")
+    if not 0 <= float(uplift) <= 1:
+        raise ValueError(f"uplift must be in [0, 1] (a share of churners saved), got {uplift}")
+    return float(uplift)
+
+
+class BestThreshold(NamedTuple):
+    """The profit-maximising cut: contact the ``k`` customers with ``score >= threshold``."""
+
+    threshold: float
+    k: int
+    fraction: float
+    profit: float
+    use: str
+
+
+def best_threshold(scores: Any, *, value: Any, cost: Any, uplift: float = 1.0,
+                   y_true: Any = None, use: str = "expected") -> BestThreshold:
+    """The cut of :func:`profit_curve` with the highest profit.
+
+    Only cuts between different scores are considered (k = 0, k = n, or the k-th score is
+    above the (k+1)-th), so "contact everyone with ``score >= threshold``" contacts exactly
+    ``k`` customers. Among equally profitable cuts the smallest ``k`` wins (fewer
+    contacts for the same money). With a scalar ``value`` and ``cost`` and ``use =
+    "expected"`` this is the break-even rule: contact exactly the customers with
+    ``p * uplift * value > cost``.
+
+    Parameters
+    ----------
+    scores, value, cost, uplift, y_true
+        As in :func:`profit_curve`.
+    use : {"expected", "realised"}
+        Maximise the expected profit (model probabilities; what you can do before the
+        campaign) or the realised profit (needs ``y_true``; hindsight, for evaluation).
+
+    Returns
+    -------
+    BestThreshold
+        Named tuple ``(threshold, k, fraction, profit, use)``; ``threshold`` is +inf when
+        contacting nobody is best (``k = 0``, profit 0).
+
+    Examples
+    --------
+    >>> best_threshold([0.9, 0.5, 0.2], value=100.0, cost=30.0)
+    BestThreshold(threshold=0.5, k=2, fraction=0.6666666666666666, profit=80.0, use='expected')
+    """
+    if use not in ("expected", "realised"):
+        raise ValueError(f"use must be 'expected' or 'realised', got {use!r}")
+    if use == "realised" and y_true is None:
+        raise ValueError("use='realised' needs y_true (the observed outcomes)")
+    curve = profit_curve(scores, value=value, cost=cost, uplift=uplift, y_true=y_true)
+    thr = curve["threshold"].to_numpy()
+    # a cut after position k is clean if the next score is lower (or there is none)
+    clean = np.r_[thr[:-1] > thr[1:], True]
+    profit = curve[f"{use}_profit"].to_numpy()
+    candidates = np.flatnonzero(clean)
+    best = candidates[np.argmax(profit[candidates])]  # argmax: first = smallest k
+    row = curve.iloc[best]
+    return BestThreshold(threshold=float(row["threshold"]), k=int(row["k"]),
+                         fraction=float(row["fraction"]), profit=float(profit[best]), use=use)
+
+
+# --------------------------------------------------------------------------- campaign list
+def campaign_list(expected_profit: pd.DataFrame, cost: Mapping[str, float] | pd.DataFrame,
+                  budget: float | None = None, *, no_action: str = "no_action") -> pd.DataFrame:
+    """Choose at most one action per customer to maximise expected profit within a budget.
+
+    Parameters
+    ----------
+    expected_profit : DataFrame
+        Indexed by customer id (unique), one column per action (e.g. ``"retention_offer"``,
+        ``"cross_sell_email"``); values = expected profit of that action for that customer
+        **net of its cost**. No missing values.
+    cost : dict or DataFrame
+        Cost per contact: ``{action: cost}`` for every action, or a DataFrame with the same
+        index and columns as ``expected_profit``. Costs are >= 0.
+    budget : float, optional
+        Most that may be spent in total. ``None``: no budget, every customer gets their
+        most profitable action if its profit is positive.
+    no_action : str
+        Label for customers who get nothing (profit 0, cost 0); must not be an action name.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer (index = customer id), columns ``action``,
+        ``expected_profit``, ``cost``; sorted by ``expected_profit`` descending (ties keep
+        the input order).
+
+    Notes
+    -----
+    An action with profit <= 0 is never chosen. Without a budget the choice is the row-wise
+    best positive action (ties: the first column). With a budget this is the
+    *multiple-choice knapsack* problem; we use its standard greedy: for each customer keep
+    the efficient frontier of (cost, profit) options starting at "no action" (drop options
+    that cost more for no more profit, and those below the upper convex hull), turn it into
+    upgrades (incremental cost, incremental profit) whose profit per unit of cost falls
+    along the frontier, sort all customers' upgrades by that ratio and take them in order;
+    an upgrade that does not fit in what is left of the budget is skipped and closes that
+    customer's later upgrades. What is left of the budget is then spent by a fill pass
+    (repeatedly the single change of one customer's action with the largest profit gain
+    that fits), which helps when a customer's best upgrade was too big but a cheaper action
+    fits. The result is within one action's profit of the best possible (the
+    linear-programming bound) and exact when every action costs the same.
+    """
+    profit, costs, actions = _check_campaign_inputs(expected_profit, cost, budget, no_action)
+    n, m = profit.shape
+    choice = np.full(n, -1, dtype=np.int64)  # -1 = no action
+    if budget is None:
+        masked = np.where(profit > 0, profit, -np.inf)
+        best = np.argmax(masked, axis=1)
+        has = np.isfinite(masked[np.arange(n), best]) if m else np.zeros(n, dtype=bool)
+        choice[has] = best[has]
+    else:
+        choice = _greedy_mckp(profit, costs, float(budget))
+    rows = np.arange(n)
+    chosen = choice >= 0
+    names = np.asarray([*actions, no_action], dtype=object)  # index -1 = no_action
+    padded_p = np.c_[profit, np.zeros(n)]
+    padded_c = np.c_[costs, np.zeros(n)]
+    out = pd.DataFrame({
+        "action": pd.array(names[choice].tolist(), dtype="str"),
+        "expected_profit": np.where(chosen, padded_p[rows, choice], 0.0),
+        "cost": np.where(chosen, padded_c[rows, choice], 0.0),
+    }, index=expected_profit.index.copy())
+    order = np.argsort(-out["expected_profit"].to_numpy(), kind="stable")
+    return out.iloc[order]
+
+
+def _check_campaign_inputs(expected_profit, cost, budget, no_action):
+    if not isinstance(expected_profit, pd.DataFrame):
+        raise TypeError("expected_profit must be a DataFrame (customers x actions), got "
+                        f"{type(expected_profit).__name__}")
+    if not isinstance(no_action, str):
+        raise TypeError(f"no_action must be a string, got {no_action!r}")
+    actions = list(expected_profit.columns)
+    if expected_profit.columns.duplicated().any():
+        raise ValueError(f"expected_profit has duplicate action columns: {actions}")
+    if no_action in actions:
+        raise ValueError(f"no_action {no_action!r} is also an action column of expected_profit; "
+                         "rename one of them")
+    if expected_profit.index.duplicated().any():
+        dups = expected_profit.index[expected_profit.index.duplicated()].unique()[:5].tolist()
+        raise ValueError(f"expected_profit has duplicate customer ids in its index: {dups}")
+    if expected_profit.index.hasnans:
+        raise ValueError("expected_profit has missing customer ids in its index")
+    for a in actions:
+        col = expected_profit[a]
+        if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+            raise TypeError(f"expected_profit[{a!r}] must be numeric, got dtype {col.dtype}")
+    profit = expected_profit.to_numpy(dtype=float) if actions else np.zeros((len(expected_profit), 0))
+    if np.isnan(profit).any():
+        bad = [a for a in actions if expected_profit[a].isna().any()]
+        raise ValueError(f"expected_profit has missing values (NaN) in column(s) {bad}")
+    if np.isinf(profit).any():
+        raise ValueError("expected_profit has infinite values")
+    if isinstance(cost, pd.DataFrame):
+        if set(cost.columns) != set(actions):
+            raise ValueError(f"cost columns {list(cost.columns)} must be the actions of "
+                             f"expected_profit {actions}")
+        if not cost.index.equals(expected_profit.index):
+            if cost.index.duplicated().any() or set(cost.index) != set(expected_profit.index):
+                raise ValueError("cost (a DataFrame) must have the same customer ids as "
+                                 "expected_profit")
+        cost = cost.reindex(index=expected_profit.index, columns=actions)
+        try:
+            costs = cost.to_numpy(dtype=float) if actions else np.zeros(profit.shape)
+        except (TypeError, ValueError):
+            raise TypeError("cost must hold numbers") from None
+    elif isinstance(cost, Mapping):
+        unknown = [k for k in cost if k not in actions]
+        if unknown:
+            raise ValueError(f"cost names action(s) {unknown} that are not columns of "
+                             f"expected_profit {actions}")
+        missing = [a for a in actions if a not in cost]
+        if missing:
+            raise ValueError(f"cost lacks the action(s) {missing}")
+        vals = []
+        for a in actions:
+            c = cost[a]
+            if isinstance(c, bool) or not isinstance(c, (int, float, np.integer, np.floating)):
+                raise TypeError(f"cost[{a!r}] must be a number, got {c!r}")
+            vals.append(float(c))
+        costs = np.tile(np.asarray(vals, dtype=float), (len(profit), 1))
+    else:
+        raise TypeError("cost must be a dict {action: cost per contact} or a DataFrame like "
+                        f"expected_profit, got {type(cost).__name__}")
+    if np.isnan(costs).any() or np.isinf(costs).any():
+        raise ValueError("cost has missing or infinite values")
+    if (costs < 0).any():
+        raise ValueError("cost must be >= 0 for every action")
+    if budget is not None:
+        if isinstance(budget, bool) or not isinstance(budget, (int, float, np.integer, np.floating)):
+            raise TypeError(f"budget must be a number or None, got {budget!r}")
+        if not np.isfinite(budget) or budget < 0:
+            raise ValueError(f"budget must be a finite number >= 0 (or None for no budget), got {budget}")
+    return profit, costs, actions
+
+
+def _frontier(profit_row: np.ndarray, cost_row: np.ndarray) -> list[int]:
+    """Action indices on the upper convex hull of (cost, profit) from (0, 0), cost ascending."""
+    cand = [j for j in range(len(profit_row)) if profit_row[j] > 0]
+    # cheapest first; for equal cost the more profitable first (then column order)
+    cand.sort(key=lambda j: (cost_row[j], -profit_row[j], j))
+    hull: list[int] = []  # points after the origin
+    for j in cand:
+        last_p = profit_row[hull[-1]] if hull else 0.0
+        if profit_row[j] <= last_p:  # costs at least as much, earns no more: dominated
+            continue
+        # drop hull points that lie on or below the segment from their predecessor to j
+        while hull:
+            c1 = cost_row[hull[-2]] if len(hull) > 1 else 0.0
+            p1 = profit_row[hull[-2]] if len(hull) > 1 else 0.0
+            c2, p2 = cost_row[hull[-1]], profit_row[hull[-1]]
+            # slope(prev -> last) <= slope(last -> j) means `last` is not on the upper hull
+            if (p2 - p1) * (cost_row[j] - c2) <= (profit_row[j] - p2) * (c2 - c1):
+                hull.pop()
+            else:
+                break
+        hull.append(j)
+    return hull
+
+
+def _greedy_mckp(profit: np.ndarray, costs: np.ndarray, budget: float) -> np.ndarray:
+    n = len(profit)
+    choice = np.full(n, -1, dtype=np.int64)
+    ups = []  # (ratio, customer, level, action, d_cost)
+    for i in range(n):
+        hull = _frontier(profit[i], costs[i])
+        prev_p = prev_c = 0.0
+        for level, j in enumerate(hull):
+            dp, dc = profit[i, j] - prev_p, costs[i, j] - prev_c
+            ratio = np.inf if dc == 0 else dp / dc
+            ups.append((ratio, i, level, j, dc))
+            prev_p, prev_c = profit[i, j], costs[i, j]
+    # ratio descending; then customer (input order) and level ascending: deterministic
+    ups.sort(key=lambda t: (-t[0], t[1], t[2]))
+    level_of = np.zeros(n, dtype=np.int64)
+    blocked = np.zeros(n, dtype=bool)
+    left = budget
+    tol = 1e-9 * max(1.0, budget)
+    for _, i, level, j, dc in ups:
+        if blocked[i] or level != level_of[i]:
+            continue
+        if dc <= left + tol:
+            choice[i] = j
+            level_of[i] += 1
+            left -= dc
+        else:
+            blocked[i] = True
+    return _fill(profit, costs, choice, left, tol)
+
+
+def _fill(profit: np.ndarray, costs: np.ndarray, choice: np.ndarray, left: float,
+          tol: float) -> np.ndarray:
+    """Spend what the greedy left: repeatedly make the single change of action with the
+    largest profit gain that still fits (only ever adds profit, so the bound still holds)."""
+    n = len(profit)
+    rows = np.arange(n)
+    choice = choice.copy()
+    while True:
+        cur_p = np.where(choice >= 0, profit[rows, np.maximum(choice, 0)], 0.0)
+        cur_c = np.where(choice >= 0, costs[rows, np.maximum(choice, 0)], 0.0)
+        gain = profit - cur_p[:, None]
+        extra = costs - cur_c[:, None]
+        ok = (gain > 0) & (profit > 0) & (extra <= left + tol)
+        if not ok.any():
+            return choice
+        flat = int(np.argmax(np.where(ok, gain, -np.inf)))  # first max: deterministic
+        i, j = divmod(flat, profit.shape[1])
+        choice[i] = j
+        left -= extra[i, j]
