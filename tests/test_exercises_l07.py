@@ -25,8 +25,7 @@ WRONG = {
            (1_000, "too low")],
     "q2": [(l07._new_visitor_test(segment=False), "all visitors"),
            (l07._new_visitor_test("larger"), "one-sided"), ("0.67", "number")],
-    "q3": [(_wrong_cuped, "test case 1"), (_uncentred_cuped, "test case 1"),
-           (lambda m, c: ____, "still returns ____"), (3, "function")],
+    "q3": [(_wrong_cuped, "test case 1"), (_uncentred_cuped, "test case 1"), (3, "function")],
     "q4": [(l07._stuck_share(0.1), "ε = 0.1"), (1 - l07._stuck_share(0.0), "best"),
            (0.0, "too low")],
 }
@@ -60,3 +59,7 @@ def test_expected_answers_are_computed_from_the_data():
     _, p = proportions_ztest(g["sum"].to_numpy(), g["size"].to_numpy())
     assert l07.q2.expected == pytest.approx(p, abs=1e-12)
     assert 0 < l07.q4.expected < 1
+
+
+def test_an_unwritten_function_body_is_not_attempted():
+    assert l07.q3.grade(lambda m, c: ____).status == "blank"
