@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mkt_lessons._checks import check_frame
+
 DEFAULT_LEVEL = 0.8
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HOLIDAY_WINDOWS = ("november", "black_friday_weekend", "gift_season", "december_peak",
@@ -94,12 +96,7 @@ def _future_index(series: pd.Series, horizon: int) -> pd.DatetimeIndex:
 
 
 def _check_columns(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}.")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} lacks the column(s) {missing}; pass the column names as "
-                         "keyword arguments if yours are called differently.")
+    check_frame(df, name, columns)
 
 
 # --------------------------------------------------------------------------- series

@@ -45,6 +45,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from mkt_lessons._checks import check_frame
+
 USER_COL = "customer_id"
 ITEM_COL = "product_id"
 DATE_COL = "order_date"
@@ -58,14 +60,7 @@ __all__ = [
 
 # --------------------------------------------------------------------------- validation
 def _check_frame(df: Any, name: str, columns: Sequence[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} lacks the column(s) {missing}; it has {list(df.columns)}. "
-                         "Pass the right names with user_col=/item_col=/date_col=.")
-    if len(df) == 0:
-        raise ValueError(f"{name} is empty: there is nothing to learn from or evaluate")
+    check_frame(df, name, columns, keywords="user_col=/item_col=/date_col=", allow_empty=False)
 
 
 def _check_k(k: Any, name: str = "k") -> int:

@@ -25,19 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mkt_lessons._checks import check_int as _check_int
+
 __all__ = ["rfm_scores", "rfm_segments", "SEGMENT_RULES", "SEGMENTS", "segment_grid",
            "kmeans_sweep", "seed_stability", "profile"]
 
 
 # --------------------------------------------------------------------------- validation
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return int(value)
-
-
 def _numeric_column(df: pd.DataFrame, col: str, arg: str) -> np.ndarray:
     if not isinstance(col, str):
         raise TypeError(f"{arg} must be a column name (str), got {col!r}")

@@ -39,6 +39,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from mkt_lessons._checks import check_int as _check_int
+
 __all__ = ["gains_table", "lift", "profit_curve", "BestThreshold", "best_threshold",
            "campaign_list"]
 
@@ -96,17 +98,18 @@ def _as_amount(values: Any, n: int, name: str, *, nonnegative: bool = True) -> n
     return arr
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _rank_desc(scores: np.ndarray) -> np.ndarray:
     """Order of the rows by score, highest first; ties in row order (stable)."""
     return np.argsort(-scores, kind="stable")
+
+
+def _tie_groups(s: np.ndarray, y: np.ndarray):
+    """Scores and labels sorted highest first, and the [start, end) runs of equal scores."""
+    order = _rank_desc(s)
+    s_sorted, y_sorted = s[order], y[order]
+    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
+    ends = np.r_[starts[1:], len(s)]
+    return s_sorted, y_sorted, starts, ends
 
 
 # --------------------------------------------------------------------------- gains and lift
@@ -160,11 +163,7 @@ def gains_table(y_true: Any, scores: Any, n_bins: int = 10) -> pd.DataFrame:
     n, total_pos = len(s), y.sum()
     if total_pos == 0:
         raise ValueError("y_true has no positive (1): base rate 0, lift and gain are undefined")
-    order = _rank_desc(s)
-    s_sorted, y_sorted = s[order], y[order]
-    # tie groups: [start, end) runs of equal scores in the sorted order
-    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
-    ends = np.r_[starts[1:], n]
+    s_sorted, y_sorted, starts, ends = _tie_groups(s, y)
     mid = (starts + ends - 1) / 2.0
     group_bin = np.floor(n_bins * mid / n).astype(np.int64)  # 0-based
     bins = np.repeat(group_bin, ends - starts)
@@ -230,10 +229,7 @@ def lift(y_true: Any, scores: Any, fraction: Any) -> float | np.ndarray:
     n, total_pos = len(s), y.sum()
     if total_pos == 0:
         raise ValueError("y_true has no positive (1): base rate 0, lift is undefined")
-    order = _rank_desc(s)
-    s_sorted, y_sorted = s[order], y[order]
-    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
-    ends = np.r_[starts[1:], n]
+    _, y_sorted, starts, ends = _tie_groups(s, y)
     group_pos = np.add.reduceat(y_sorted, starts)
     cum_group_pos = np.r_[0.0, np.cumsum(group_pos)]
     # ceil with a little slack so that 0.3 * 10 is 3, not 4

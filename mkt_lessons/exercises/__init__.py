@@ -419,5 +419,14 @@ def show_all_solutions(problems: Sequence[Problem]) -> None:
         p.solution()
 
 
+def solutions_printer(problems: Sequence[Problem]) -> Callable[[], None]:
+    """A lesson module's ``show_all_solutions()``: ``show_all_solutions = solutions_printer(PROBLEMS)``."""
+    def show_all_solutions_of_lesson() -> None:
+        """Print every solution of this lesson (for trainers)."""
+        show_all_solutions(problems)
+
+    return show_all_solutions_of_lesson
+
+
 __all__ = ["____", "Problem", "ValueProblem", "FunctionProblem", "ThoughtProblem", "Result",
-           "compare", "collect", "show_all_solutions"]
+           "compare", "collect", "show_all_solutions", "solutions_printer"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mkt_lessons import data
-from mkt_lessons.exercises import ThoughtProblem, ValueProblem, collect
+from mkt_lessons.exercises import ThoughtProblem, ValueProblem, collect, solutions_printer
 
 
 def namespace() -> dict:
@@ -69,9 +69,4 @@ q4 = ThoughtProblem(
 
 PROBLEMS = collect(globals())
 
-
-def show_all_solutions() -> None:
-    """Print every solution of this lesson (for trainers)."""
-    from mkt_lessons.exercises import show_all_solutions as _show
-
-    _show(PROBLEMS)
+show_all_solutions = solutions_printer(PROBLEMS)

@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 
 from mkt_lessons import data
-from mkt_lessons.exercises import FunctionProblem, ThoughtProblem, ValueProblem, collect
+from mkt_lessons.exercises import (
+    FunctionProblem,
+    ThoughtProblem,
+    ValueProblem,
+    collect,
+    solutions_printer,
+)
 
 CUTOFF = pd.Timestamp("2024-07-04")
 TEST_CUTOFF = pd.Timestamp("2024-10-02")
@@ -134,9 +140,4 @@ q5 = ThoughtProblem(
 
 PROBLEMS = collect(globals())
 
-
-def show_all_solutions() -> None:
-    """Print every solution of this lesson (for trainers)."""
-    from mkt_lessons.exercises import show_all_solutions as _show
-
-    _show(PROBLEMS)
+show_all_solutions = solutions_printer(PROBLEMS)

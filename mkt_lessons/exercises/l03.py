@@ -8,7 +8,7 @@ from functools import cache
 import numpy as np
 
 from mkt_lessons import data
-from mkt_lessons.exercises import FunctionProblem, ValueProblem, collect
+from mkt_lessons.exercises import FunctionProblem, ValueProblem, collect, solutions_printer
 
 CHANNELS = ["paid_search", "social", "display", "affiliate"]
 TRAIN_CUTOFF = "2024-07-04"
@@ -203,9 +203,4 @@ q5 = ValueProblem(
 
 PROBLEMS = collect(globals())
 
-
-def show_all_solutions() -> None:
-    """Print every solution of this lesson (for trainers)."""
-    from mkt_lessons.exercises import show_all_solutions as _show
-
-    _show(PROBLEMS)
+show_all_solutions = solutions_printer(PROBLEMS)

@@ -9,7 +9,13 @@ import numpy as np
 
 from mkt_lessons import data, features
 from mkt_lessons import segmentation as sg
-from mkt_lessons.exercises import FunctionProblem, ThoughtProblem, ValueProblem, collect
+from mkt_lessons.exercises import (
+    FunctionProblem,
+    ThoughtProblem,
+    ValueProblem,
+    collect,
+    solutions_printer,
+)
 
 SNAPSHOT = "2025-01-01"  # the lesson's "today": the day after the data end
 SWEEP_KS = range(2, 9)
@@ -188,9 +194,4 @@ q5 = ThoughtProblem(
 
 PROBLEMS = collect(globals())
 
-
-def show_all_solutions() -> None:
-    """Print every solution of this lesson (for trainers)."""
-    from mkt_lessons.exercises import show_all_solutions as _show
-
-    _show(PROBLEMS)
+show_all_solutions = solutions_printer(PROBLEMS)

@@ -6,7 +6,13 @@ from functools import lru_cache
 
 from mkt_lessons import data
 from mkt_lessons import recommend as rec
-from mkt_lessons.exercises import FunctionProblem, ThoughtProblem, ValueProblem, collect
+from mkt_lessons.exercises import (
+    FunctionProblem,
+    ThoughtProblem,
+    ValueProblem,
+    collect,
+    solutions_printer,
+)
 
 CUTOFF = "2024-07-01"  # the notebook's temporal split
 
@@ -122,9 +128,4 @@ q4 = ThoughtProblem(
 
 PROBLEMS = collect(globals())
 
-
-def show_all_solutions() -> None:
-    """Print every solution of this lesson (for trainers)."""
-    from mkt_lessons.exercises import show_all_solutions as _show
-
-    _show(PROBLEMS)
+show_all_solutions = solutions_printer(PROBLEMS)

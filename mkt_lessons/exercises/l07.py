@@ -7,7 +7,13 @@ import numpy as np
 
 from mkt_lessons import data
 from mkt_lessons import experiment as ex
-from mkt_lessons.exercises import FunctionProblem, ThoughtProblem, ValueProblem, collect
+from mkt_lessons.exercises import (
+    FunctionProblem,
+    ThoughtProblem,
+    ValueProblem,
+    collect,
+    solutions_printer,
+)
 
 BANNER_RATES = [0.04, 0.05, 0.06, 0.045]  # the lesson's banner click rates
 
@@ -151,9 +157,4 @@ q5 = ThoughtProblem(
 
 PROBLEMS = collect(globals())
 
-
-def show_all_solutions() -> None:
-    """Print every solution of this lesson (for trainers)."""
-    from mkt_lessons.exercises import show_all_solutions as _show
-
-    _show(PROBLEMS)
+show_all_solutions = solutions_printer(PROBLEMS)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import functools
 
-from mkt_lessons.exercises import FunctionProblem, ThoughtProblem, ValueProblem, collect
+from mkt_lessons.exercises import (
+    FunctionProblem,
+    ThoughtProblem,
+    ValueProblem,
+    collect,
+    solutions_printer,
+)
 
 BUDGET = 3_000
 
@@ -182,9 +188,4 @@ q5 = ThoughtProblem(
 
 PROBLEMS = collect(globals())
 
-
-def show_all_solutions() -> None:
-    """Print every solution of this lesson (for trainers)."""
-    from mkt_lessons.exercises import show_all_solutions as _show
-
-    _show(PROBLEMS)
+show_all_solutions = solutions_printer(PROBLEMS)
