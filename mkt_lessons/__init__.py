@@ -7,11 +7,10 @@ used, e.g. ``from mkt_lessons import data`` or ``from mkt_lessons import setup_n
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"data", "synth", "exercises", "plotting", "cleaning", "features", "regression",
-               "segmentation", "recommend", "forecast", "experiment", "targeting", "campaign"}
 
 
 def __getattr__(name: str):
@@ -19,7 +18,7 @@ def __getattr__(name: str):
         from mkt_lessons._setup import setup_notebook
 
         return setup_notebook
-    if name in _SUBMODULES:
+    if not name.startswith("_") and importlib.util.find_spec(f"mkt_lessons.{name}") is not None:
         return importlib.import_module(f"mkt_lessons.{name}")
     raise AttributeError(f"module 'mkt_lessons' has no attribute {name!r}")
 

@@ -1,4 +1,4 @@
-"""Lesson 09 (capstone): the steps of a campaign plan as small, reusable functions.
+"""Lesson 14 (capstone): the steps of a campaign plan as small, reusable functions.
 
 The capstone ties the course together: segment (lesson 04), churn risk (08), products to
 feature (05), expected profit per action, a budget (:func:`mkt_lessons.targeting.campaign_list`).
@@ -18,7 +18,7 @@ every piece of it is an assumption to be tested with a hold-out group, not a fac
 Why a seasonal training cut-off? Churn labels depend on the season of their window: a
 window over the holidays brings many customers back, a window in spring does not. A model
 trained on a window from another season ranks customers well but predicts the wrong
-*level* of risk, and expected profit needs the level. Lesson 09 shows the backtest: trained
+*level* of risk, and expected profit needs the level. Lesson 14 shows the backtest: trained
 on the same season a year earlier, the predicted mean churn matched the realised rate
 (0.46 vs 0.45), while models trained on the two previous quarters predicted 0.61–0.64.
 """

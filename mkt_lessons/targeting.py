@@ -10,7 +10,7 @@ A churn model gives every customer a score. This module turns scores into decisi
     and the cut that maximises it.
 :func:`campaign_list`
     Several actions (retention offer, cross-sell e-mail ...) with a profit per customer and
-    action, a budget: who gets which action (used by the capstone, lesson 09).
+    action, a budget: who gets which action (used by the capstone, lesson 14).
 
 Conventions
 -----------

@@ -101,6 +101,12 @@ class Problem:
         self.explanation = explanation.strip()
         self.success = success.strip()
         self.name = var  # replaced by the lesson module's `qN` name in `collect()`
+        self.lesson = ""  # the lesson module's name (`l05`), set by `collect()`
+
+    @property
+    def call_name(self) -> str:
+        """How the notebook reaches this problem: ``l05.q1`` (notebooks import the lesson module)."""
+        return f"{self.lesson}.{self.name}" if self.lesson else self.name
 
     # -- what a learner calls ------------------------------------------------------------
     def check(self, value: Any = _MISSING) -> None:
@@ -109,19 +115,19 @@ class Problem:
             frame = inspect.currentframe()
             caller = frame.f_back.f_globals if frame and frame.f_back else {}
             if self.var not in caller:
-                print(f"[{self.name}] I can't find a variable named `{self.var}` yet: "
+                print(f"[{self.call_name}] I can't find a variable named `{self.var}` yet: "
                       f"run the cell that sets `{self.var} = ...` first.")
                 return
             value = caller[self.var]
-        print(f"[{self.name}] {self.grade(value).message}")
+        print(f"[{self.call_name}] {self.grade(value).message}")
 
     def hint(self) -> None:
         """Print a hint."""
-        print(f"[{self.name}] Hint: {self._hint}")
+        print(f"[{self.call_name}] Hint: {self._hint}")
 
     def solution(self) -> None:
         """Print the reference solution (try the hint first!)."""
-        text = f"[{self.name}] Solution:\n\n{_indent(self.solution_code)}\n"
+        text = f"[{self.call_name}] Solution:\n\n{_indent(self.solution_code)}\n"
         if self.explanation:
             text += f"\n{self.explanation}\n"
         print(text)
@@ -139,7 +145,7 @@ class Problem:
         if problem is None:
             extra = f" {self.success}" if self.success else ""
             return Result("correct", f"Correct!{extra}")
-        return Result("incorrect", f"Not quite. {problem} (Call `{self.name}.hint()` for a hint.)")
+        return Result("incorrect", f"Not quite. {problem} (Call `{self.call_name}.hint()` for a hint.)")
 
     def _grade(self, value: Any) -> str | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -264,13 +270,13 @@ class ThoughtProblem(Problem):
 
     def grade(self, value: Any = None) -> Result:
         return Result("blank", "This is a question to think about: write your answer down, "
-                               f"then call `{self.name}.solution()` to compare.")
+                               f"then call `{self.call_name}.solution()` to compare.")
 
     def check(self, value: Any = _MISSING) -> None:
-        print(f"[{self.name}] {self.grade().message}")
+        print(f"[{self.call_name}] {self.grade().message}")
 
     def solution(self) -> None:
-        print(f"[{self.name}] Discussion:\n\n{self.explanation}\n")
+        print(f"[{self.call_name}] Discussion:\n\n{self.explanation}\n")
 
 
 # --------------------------------------------------------------------------- comparison
@@ -406,9 +412,11 @@ def _indent(code: str) -> str:
 def collect(module_globals: dict) -> list[Problem]:
     """Name each problem after its variable in a lesson module (q1, q2 ...); return them in order."""
     problems = []
+    lesson = str(module_globals.get("__name__", "")).rsplit(".", 1)[-1]
     for name, obj in module_globals.items():
         if isinstance(obj, Problem) and name.startswith("q"):
             obj.name = name
+            obj.lesson = lesson if lesson[:1] == "l" and lesson[1:].isdigit() else ""
             problems.append(obj)
     return problems
 

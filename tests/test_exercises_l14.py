@@ -1,4 +1,4 @@
-"""Exercise checkers of lesson 09 (capstone): typical mistakes get their targeted message.
+"""Exercise checkers of lesson 14 (capstone): typical mistakes get their targeted message.
 
 tests/test_exercises_all.py already runs every solution through its checker, checks a
 perturbed answer fails and the blank says "not attempted"."""
@@ -8,13 +8,13 @@ from __future__ import annotations
 import pytest
 
 from mkt_lessons.campaign import action_profits
-from mkt_lessons.exercises import l09
+from mkt_lessons.exercises import l14
 from mkt_lessons.targeting import campaign_list
 
 
 @pytest.fixture(scope="module")
 def ns():
-    return l09.namespace()
+    return l14.namespace()
 
 
 def test_references_agree_with_an_independent_recomputation(ns):
@@ -25,29 +25,29 @@ def test_references_agree_with_an_independent_recomputation(ns):
     profits = ns["profits"].copy()
     profits["retention_offer"] = p * uplift * v - a.retention_cost
     plan = campaign_list(profits, a.costs(), ns["BUDGET"])
-    assert l09.q2.expected == (plan["action"] == "retention_offer").sum()
+    assert l14.q2.expected == (plan["action"] == "retention_offer").sum()
     assert plan["cost"].sum() <= ns["BUDGET"]
     # a smaller budget never earns more, and earns more than a proportional share
-    assert l09.q1.expected < campaign_list(ns["profits"], a.costs(), 3000)["expected_profit"].sum()
-    assert l09.q1.expected > campaign_list(ns["profits"], a.costs(), 3000)["expected_profit"].sum() / 2
+    assert l14.q1.expected < campaign_list(ns["profits"], a.costs(), 3000)["expected_profit"].sum()
+    assert l14.q1.expected > campaign_list(ns["profits"], a.costs(), 3000)["expected_profit"].sum() / 2
 
 
 def test_q1_q2_mistakes_get_their_message(ns):
     a = ns["ASSUMPTIONS"]
     full = campaign_list(ns["profits"], a.costs(), 3000)["expected_profit"].sum()
-    assert "$3,000 plan" in l09.q1.grade(full).message
-    assert "without any budget" in l09.q1.grade(campaign_list(ns["profits"], a.costs())["expected_profit"].sum()).message
+    assert "$3,000 plan" in l14.q1.grade(full).message
+    assert "without any budget" in l14.q1.grade(campaign_list(ns["profits"], a.costs())["expected_profit"].sum()).message
     base = (campaign_list(ns["profits"], a.costs(), 3000)["action"] == "retention_offer").sum()
-    assert "10% uplift" in l09.q2.grade(int(base)).message
-    assert l09.q2.grade(int(l09.q2.expected) + 1).status == "incorrect"
+    assert "10% uplift" in l14.q2.grade(int(base)).message
+    assert l14.q2.grade(int(l14.q2.expected) + 1).status == "incorrect"
 
 
 def test_q3_mistakes(ns):
-    exec(l09.q3.solution_code, ns)
-    assert l09.q3.grade(ns["email_profit"]).correct
-    assert "1 - p" in l09.q3.grade(lambda p, v: p * 0.02 * 0.40 * v - 0.05).message
-    assert "margin" in l09.q3.grade(lambda p, v: (1 - p) * 0.02 * v - 0.05).message
-    assert "email_cost" in l09.q3.grade(lambda p, v: (1 - p) * 0.02 * 0.40 * v).message
+    exec(l14.q3.solution_code, ns)
+    assert l14.q3.grade(ns["email_profit"]).correct
+    assert "1 - p" in l14.q3.grade(lambda p, v: p * 0.02 * 0.40 * v - 0.05).message
+    assert "margin" in l14.q3.grade(lambda p, v: (1 - p) * 0.02 * v - 0.05).message
+    assert "email_cost" in l14.q3.grade(lambda p, v: (1 - p) * 0.02 * 0.40 * v).message
     # the reference is the package's formula
     one = action_profits(ns["p_churn"].iloc[:5], ns["value"].iloc[:5],
                          ns["featured"]["offer_value"].iloc[:5], ns["rfm"]["recency_days"].iloc[:5])
@@ -57,7 +57,7 @@ def test_q3_mistakes(ns):
 
 
 def test_discussion_questions_reveal_an_answer(capsys):
-    for q in (l09.q4, l09.q5):
+    for q in (l14.q4, l14.q5):
         q.solution()
     out = capsys.readouterr().out
     assert "hold-out" in out and "persuadable" in out

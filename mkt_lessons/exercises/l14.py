@@ -1,4 +1,4 @@
-"""Lesson 09 (capstone) exercises: re-plan with a smaller budget, re-plan with a weaker
+"""Lesson 14 (capstone) exercises: re-plan with a smaller budget, re-plan with a weaker
 offer, the e-mail profit formula, and two open questions (measurement, whom to target)."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _plan_inputs() -> dict:
 
 
 def namespace() -> dict:
-    """The variables notebook 09 has when its exercises start."""
+    """The variables notebook 14 has when its exercises start."""
     import numpy as np
     import pandas as pd
 

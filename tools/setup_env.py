@@ -1,0 +1,118 @@
+"""Create or update a virtual environment for the project - only when it needs it.
+
+Used by ``make setup`` (and so by ``make lab`` / ``make test``) and ``make test-min``.
+Standard library only: it runs before anything is installed.
+
+* The environment is (re)installed only when the **dependency list** changed: a hash of
+  the dependencies, extras and install mode in ``pyproject.toml`` is kept in
+  ``<venv>/.deps-hash``. Touching or editing other parts of ``pyproject.toml`` (or the
+  code: the install is editable) installs nothing, so ``make test`` never needs the
+  network once the environment exists.
+* ``--wheelhouse DIR`` installs from a folder of wheels with the index switched off
+  (``make wheelhouse`` fills it; a workshop room with no network).
+* ``--lowest`` installs the lowest versions ``pyproject.toml`` allows for the direct
+  dependencies (``make test-min``): the floors we declare are then tested.
+* Where ``uv`` is on PATH it installs (same versions, several times faster); pip otherwise.
+
+Usage: ``python tools/setup_env.py --venv .venv --extras dev [--wheelhouse DIR] [--lowest]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def requirements(extras: list[str]) -> list[str]:
+    """The project's direct requirements with the given extras (from pyproject.toml)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(project["dependencies"])
+    optional = project.get("optional-dependencies", {})
+    for extra in extras:
+        if extra not in optional:
+            sys.exit(f"setup_env: pyproject.toml has no extra [{extra}] (it has {sorted(optional)})")
+        reqs += optional[extra]
+    return reqs
+
+
+def floors(reqs: list[str]) -> list[str]:
+    """``name==lowest`` for every requirement with a ``>=`` lower bound."""
+    out = []
+    for r in reqs:
+        m = re.match(r"^\s*([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*([^;]*)", r)
+        if not m:
+            continue
+        low = re.search(r">=\s*([0-9][^,\s;]*)", m.group(3))
+        if low:
+            out.append(f"{m.group(1)}=={low.group(1)}")
+    return out
+
+
+def run(cmd: list[str], env: dict | None = None) -> None:
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--venv", default=".venv")
+    ap.add_argument("--extras", default="dev", help="comma-separated extras, e.g. dev,spark")
+    ap.add_argument("--wheelhouse", default=os.environ.get("WHEELHOUSE") or None)
+    ap.add_argument("--lowest", action="store_true", help="install the declared floors")
+    ap.add_argument("--python", default=sys.executable)
+    args = ap.parse_args(argv)
+
+    venv = (ROOT / args.venv).resolve()
+    py = venv / "bin" / "python"
+    extras = [e for e in args.extras.split(",") if e]
+    reqs = requirements(extras)
+    pins = floors(reqs) if args.lowest else []
+    state = json.dumps({"reqs": reqs, "pins": pins, "extras": extras,
+                        "wheelhouse": bool(args.wheelhouse)}, sort_keys=True)
+    digest = hashlib.sha256(state.encode()).hexdigest()
+    stamp = venv / ".deps-hash"
+    if py.exists() and stamp.exists() and stamp.read_text().strip() == digest:
+        return 0  # up to date: nothing to install, no network needed
+
+    if not py.exists():
+        run([args.python, "-m", "venv", str(venv)])
+    target = f".[{','.join(extras)}]" if extras else "."
+    uv = shutil.which("uv")
+    env = dict(os.environ)
+    constraints = []
+    if pins:
+        cfile = venv / "constraints-lowest.txt"
+        cfile.write_text("\n".join(pins) + "\n")
+        constraints = ["-c", str(cfile)]
+        print("lowest allowed versions:", ", ".join(pins), flush=True)
+    if args.wheelhouse:
+        house = str(Path(args.wheelhouse).resolve())
+        if not Path(house).is_dir():
+            sys.exit(f"setup_env: wheelhouse {house} does not exist (run `make wheelhouse` first)")
+        source = ["--no-index", "--find-links", house]
+    else:
+        source = []
+    if uv:
+        run([uv, "pip", "install", "--python", str(py), "--quiet", *source, *constraints,
+             "-e", target], env=env)
+    else:
+        if not args.wheelhouse:
+            run([str(py), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], env=env)
+        run([str(py), "-m", "pip", "install", "--quiet", *source, *constraints, "-e", target],
+            env=env)
+    stamp.write_text(digest + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
