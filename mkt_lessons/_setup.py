@@ -9,16 +9,35 @@ import sys
 import warnings
 from importlib import metadata
 
-# The oldest versions the lessons are tested with; keep in step with pyproject.toml.
-MIN_VERSIONS = {
-    "pandas": "3.0", "numpy": "2.0", "scipy": "1.13", "scikit-learn": "1.6",
-    "statsmodels": "0.14.4", "matplotlib": "3.9", "seaborn": "0.13.2",
-}
 OUR_MODULES = r"(__main__|mkt_lessons(\..*)?)"
 
 
 def _vtuple(v: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+
+
+def _declared_minimums() -> dict[str, str]:
+    """The lowest versions the installed package declares (pyproject.toml -> its metadata).
+
+    One source of truth: the floors ``make test-min`` tests are the ones checked here.
+    Extras (``[dev]`` ...) are left out: a learner's kernel does not need pytest.
+    """
+    try:
+        reqs = metadata.requires("mkt-lessons") or []
+    except metadata.PackageNotFoundError:  # running from a source tree without installing
+        return {}
+    out = {}
+    for req in reqs:
+        if "extra ==" in req:
+            continue
+        m = re.match(r"\s*([A-Za-z0-9_.\-]+)[^;]*?>=\s*([0-9][^,;\s]*)", req)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+#: The oldest versions the lessons are tested with (``make test-min``), from the metadata.
+MIN_VERSIONS = _declared_minimums()
 
 
 def check_environment() -> list[str]:

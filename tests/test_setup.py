@@ -79,9 +79,29 @@ def test_environment_check_passes_here():
 
 
 def test_min_versions_match_pyproject():
+    """The notebook check reads the floors from the installed metadata: the same as pyproject."""
     import re
+    import tomllib
     from pathlib import Path
 
-    text = (Path(__file__).parents[1] / "pyproject.toml").read_text()
-    for pkg, minimum in _setup.MIN_VERSIONS.items():
-        assert re.search(rf'"{re.escape(pkg)}>={re.escape(minimum)},', text), pkg
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    declared = {}
+    for req in project["dependencies"]:
+        m = re.match(r"([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][^,]*)", req)
+        if m:
+            declared[m.group(1)] = m.group(2)
+    assert _setup.MIN_VERSIONS == declared
+    assert {"pandas", "numpy", "statsmodels", "matplotlib"} <= set(declared)
+
+
+def test_setup_env_reads_the_same_floors():
+    """tools/setup_env.py (make test-min) pins exactly the declared floors."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "tools" / "setup_env.py"
+    spec = importlib.util.spec_from_file_location("setup_env", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    pins = dict(p.split("==") for p in mod.floors(mod.requirements([])))
+    assert pins == _setup.MIN_VERSIONS
