@@ -7,6 +7,8 @@ the notebooks themselves (collected from notebooks/ by the pytest configuration)
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from mkt_lessons._offline import block_network
@@ -14,6 +16,11 @@ from mkt_lessons._offline import block_network
 
 def pytest_configure(config):
     block_network()
+    # The notebook kernels nbval starts inherit this: with a non-inline backend figures stay
+    # open across cells, so a cell that draws without creating its own axes fails here
+    # instead of on a learner's server or in a script (DESIGN §7). ipykernel only picks its
+    # inline backend when MPLBACKEND is unset.
+    os.environ["MPLBACKEND"] = "Agg"
 
 
 @pytest.fixture(scope="session")
