@@ -12,7 +12,7 @@ SETUP_ARGS  = $(if $(WHEELHOUSE),--wheelhouse $(WHEELHOUSE))
 # own axes fails here (notebooks must also run as scripts and on servers).
 TEST_ENV    = PYTHONHASHSEED=0 MKT_LESSONS_STRICT=1 MKT_LESSONS_OFFLINE=1 MPLBACKEND=Agg
 
-.PHONY: setup lab test test-min data lint bench clean
+.PHONY: setup lab test test-min data lint bench wheelhouse clean
 
 setup:
 	@$(PYTHON) tools/setup_env.py --venv $(VENV) --extras dev $(SETUP_ARGS)
@@ -38,6 +38,12 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# A trainer's offline install kit: every wheel (with pip and setuptools) in wheelhouse/.
+# In the room: make setup WHEELHOUSE=wheelhouse (no network). WHEELHOUSE_ARGS passes pip
+# download options, e.g. "--platform win_amd64 --python-version 3.11" for other laptops.
+wheelhouse:
+	$(PYTHON) tools/setup_env.py --download wheelhouse --extras dev --pip-args "$(WHEELHOUSE_ARGS)"
 
 clean:
 	rm -rf $(VENV) .venv-min .pytest_cache .ruff_cache .hypothesis

@@ -12,9 +12,16 @@ Standard library only: it runs before anything is installed.
   (``make wheelhouse`` fills it; a workshop room with no network).
 * ``--lowest`` installs the lowest versions ``pyproject.toml`` allows for the direct
   dependencies (``make test-min``): the floors we declare are then tested.
+* ``--download DIR`` fills a wheelhouse instead (``make wheelhouse``): every wheel the
+  project and its extras need, *plus* pip, setuptools and wheel - an offline editable
+  install builds the project with setuptools, and a room without the index cannot fetch it.
+  The wheels are for the machine that downloads them (same OS, CPU and Python as the room's
+  laptops); pass e.g. ``--pip-args "--platform win_amd64 --python-version 3.11
+  --only-binary=:all:"`` to build a kit for other laptops.
 * Where ``uv`` is on PATH it installs (same versions, several times faster); pip otherwise.
 
 Usage: ``python tools/setup_env.py --venv .venv --extras dev [--wheelhouse DIR] [--lowest]``
+       ``python tools/setup_env.py --download wheelhouse --extras dev``
 """
 
 from __future__ import annotations
@@ -58,6 +65,24 @@ def floors(reqs: list[str]) -> list[str]:
     return out
 
 
+def build_requirements() -> list[str]:
+    """What building the project needs (``[build-system] requires``)."""
+    return list(tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"])
+
+
+def download(house: Path, extras: list[str], pip_args: list[str]) -> int:
+    """Fill ``house`` with every wheel an offline ``--wheelhouse`` install needs."""
+    house.mkdir(parents=True, exist_ok=True)
+    reqs = ["pip", "setuptools", "wheel", *build_requirements(), *requirements(extras)]
+    run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:",
+         "--dest", str(house), *pip_args, *reqs])
+    wheels = sorted(house.glob("*.whl"))
+    size = sum(w.stat().st_size for w in wheels) / 1e6
+    print(f"wheelhouse {house}: {len(wheels)} wheels, {size:.0f} MB. In the room: "
+          f"make setup WHEELHOUSE={house.name}", flush=True)
+    return 0
+
+
 def run(cmd: list[str], env: dict | None = None) -> None:
     print("+", " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, env=env)
@@ -70,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wheelhouse", default=os.environ.get("WHEELHOUSE") or None)
     ap.add_argument("--lowest", action="store_true", help="install the declared floors")
     ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--download", metavar="DIR", help="fill a wheelhouse instead of installing")
+    ap.add_argument("--pip-args", default="", help="extra `pip download` arguments (--download)")
     args = ap.parse_args(argv)
+    if args.download:
+        return download((ROOT / args.download).resolve(),
+                        [e for e in args.extras.split(",") if e], args.pip_args.split())
 
     venv = (ROOT / args.venv).resolve()
     py = venv / "bin" / "python"
@@ -100,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         if not Path(house).is_dir():
             sys.exit(f"setup_env: wheelhouse {house} does not exist (run `make wheelhouse` first)")
         source = ["--no-index", "--find-links", house]
+        env["PIP_NO_INDEX"] = "1"          # also for pip's isolated build of the project
+        env["PIP_FIND_LINKS"] = house
     else:
         source = []
     if uv:
