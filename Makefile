@@ -12,7 +12,7 @@ SETUP_ARGS  = $(if $(WHEELHOUSE),--wheelhouse $(WHEELHOUSE))
 # own axes fails here (notebooks must also run as scripts and on servers).
 TEST_ENV    = PYTHONHASHSEED=0 MKT_LESSONS_STRICT=1 MKT_LESSONS_OFFLINE=1 MPLBACKEND=Agg
 
-.PHONY: setup lab test test-min data lint bench wheelhouse clean
+.PHONY: setup lab test test-min data lint bench wheelhouse book book-check clean
 
 setup:
 	@$(PYTHON) tools/setup_env.py --venv $(VENV) --extras dev $(SETUP_ARGS)
@@ -39,6 +39,17 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 
+# The offline HTML book of the executed lessons, trainer guides and data card, in its own
+# environment (.venv-book) so the book's tools never change the one `make test` uses.
+book:
+	@$(PYTHON) tools/setup_env.py --venv .venv-book --extras book,dev $(SETUP_ARGS)
+	.venv-book/bin/python tools/build_book.py
+
+# Checks the built book: no external URL anywhere, and in headless Chromium (Debian's
+# `chromium` package) a lesson's formulas are typeset and its figures load.
+book-check:
+	.venv-book/bin/python -m pytest book/tests -p no:cacheprovider -q
+
 # A trainer's offline install kit: every wheel (with pip and setuptools) in wheelhouse/.
 # In the room: make setup WHEELHOUSE=wheelhouse (no network). WHEELHOUSE_ARGS passes pip
 # download options, e.g. "--platform win_amd64 --python-version 3.11" for other laptops.
@@ -46,4 +57,4 @@ wheelhouse:
 	$(PYTHON) tools/setup_env.py --download wheelhouse --extras dev --pip-args "$(WHEELHOUSE_ARGS)"
 
 clean:
-	rm -rf $(VENV) .venv-min .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-min .venv-book book/_build wheelhouse .pytest_cache .ruff_cache .hypothesis

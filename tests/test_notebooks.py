@@ -62,3 +62,16 @@ def test_code_cells_are_short(path):
     for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
         n = len([line for line in cell.source.splitlines() if line.strip()])
         assert n <= 20, f"{path.name} code cell {i} has {n} lines: move logic into the package"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_money_is_not_typeset_as_maths(path):
+    """JupyterLab and the book read `$...$` as a formula: "$1,300 ... $2" becomes maths.
+    Money in prose is written `\\$1,300`; a formula starting with a digit is almost surely money."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        text = re.sub(r"`[^`]*`", "", cell.source)          # code spans are not rendered as maths
+        bad = re.findall(r"(?<![\\$])\$\d[\d,.]*", text)
+        assert not bad, f"{path.name} markdown cell {i}: write {bad[0]!r} as '\\{bad[0]}'"
