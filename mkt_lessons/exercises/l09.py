@@ -10,8 +10,13 @@ import numpy as np
 import pandas as pd
 
 from mkt_lessons import constants, data
-from mkt_lessons.exercises import (FunctionProblem, ThoughtProblem, ValueProblem, collect,
-                                   solutions_printer)
+from mkt_lessons.exercises import (
+    FunctionProblem,
+    ThoughtProblem,
+    ValueProblem,
+    collect,
+    solutions_printer,
+)
 
 SVM_C, SVM_EPOCHS = 0.01, 2000  # the lesson's linear SVM (section 5)
 HIDDEN = (16, 8)                 # the network of exercise 1
