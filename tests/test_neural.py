@@ -303,3 +303,17 @@ def test_breast_cancer_from_the_sklearn_wheel():
     f_svc = neural.svm_objective(svc.coef_[0], svc.intercept_[0], X_tr, y_tr, 0.1)
     assert f_ours <= f_svc * 1.01
     assert roc_auc_score(y_te, svm.decision_function(X_te)) > 0.98
+
+
+def test_validation_arguments_are_checked():
+    X, y = _data(60, 3)
+    with pytest.raises(ValueError, match="X_val and y_val"):
+        MLPClassifier(early_stopping=True, max_epochs=2).fit(X, y, X_val=X)
+    with pytest.raises(ValueError, match="early_stopping=True"):
+        MLPClassifier(max_epochs=2).fit(X, y, X, y)
+    with pytest.raises(ValueError, match="y_val has label"):
+        MLPClassifier(early_stopping=True, max_epochs=2).fit(X, y, X, y + 5)
+    with pytest.raises(ValueError, match="X_val has 2 columns"):
+        MLPClassifier(early_stopping=True, max_epochs=2).fit(X, y, X[:, :2], y)
+    with pytest.raises(ValueError, match="single class"):
+        MLPClassifier(max_epochs=2).fit(X, np.zeros(60))
