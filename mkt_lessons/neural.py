@@ -40,8 +40,10 @@ Linear SVM
 ``LinearSVC(loss="hinge", fit_intercept=False)``). :class:`LinearSVM` minimises it by
 full-batch **subgradient descent**: the hinge has no gradient at the margin, any value
 between the two one-sided slopes is a valid subgradient; step ``1 / (lambda (t + 1))`` with
-``lambda = 1 / (C n)`` and iterates averaged with weights ``t`` (Lacoste-Julien, Schmidt &
-Bach 2012), which converges as O(1/t) for this strongly convex objective.
+``lambda = 1 / (C n)`` (as in Pegasos, Shalev-Shwartz et al. 2011) and the iterates averaged
+with weights ``t`` (after Lacoste-Julien, Schmidt & Bach 2012), which damps the zig-zag of
+the raw iterates. It is slow but simple: a few thousand steps reach the objective of
+scikit-learn's exact solvers to about 1e-4 (relative) on the lesson's data (see the tests).
 SVM scores are distances to the margin, **not probabilities**: calibrate them (e.g.
 scikit-learn's ``CalibratedClassifierCV``) before multiplying by money.
 """
