@@ -6,6 +6,7 @@ and the breast-cancer data set shipped inside scikit-learn's wheel."""
 from __future__ import annotations
 
 import warnings
+from importlib.resources import files
 
 import numpy as np
 import pytest
@@ -284,7 +285,9 @@ def test_svm_objective_by_hand_and_curve_decreases():
 def test_breast_cancer_from_the_sklearn_wheel():
     """A public data set read from the file inside scikit-learn's wheel (no download): our MLP
     and scikit-learn's, trained the same way, are equally good; our SVM reaches SVC's objective."""
+    assert (files("sklearn.datasets") / "data" / "breast_cancer.csv").is_file()  # in the wheel
     X, y = load_breast_cancer(return_X_y=True)
+    assert X.shape == (569, 30) and y.sum() == 357  # the published size and benign count
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
     scaler = StandardScaler().fit(X_tr)
     X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
@@ -317,3 +320,15 @@ def test_validation_arguments_are_checked():
         MLPClassifier(early_stopping=True, max_epochs=2).fit(X, y, X[:, :2], y)
     with pytest.raises(ValueError, match="single class"):
         MLPClassifier(max_epochs=2).fit(X, np.zeros(60))
+
+
+def test_dataframe_input_gives_the_same_model():
+    import pandas as pd
+
+    X, y = _data(80, 3)
+    frame = pd.DataFrame(X, columns=["recency", "frequency", "monetary"])
+    a = MLPClassifier(hidden=(4,), max_epochs=5, random_state=0).fit(frame, pd.Series(y))
+    b = MLPClassifier(hidden=(4,), max_epochs=5, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(frame), b.predict_proba(X))
+    with pytest.raises(TypeError, match="X"):
+        a.predict_proba(frame.assign(recency=frame["recency"].astype(str)))
