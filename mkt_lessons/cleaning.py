@@ -324,7 +324,8 @@ def parse_dates(values, formats: Sequence[str] | None = None, *, name: str = DAT
             try:
                 out[hit] = pd.to_datetime(text[hit], format=fmt).astype("datetime64[us]")
             except (ValueError, OverflowError) as exc:
-                raise ValueError(f"{name}: a value shaped like {fmt!r} is not a valid date ({exc})") from None
+                reason = str(exc).split(". You might")[0]  # pandas' advice does not apply here
+                raise ValueError(f"{name}: a value shaped like {fmt!r} is not a valid date ({reason})") from None
             matched |= hit
     bad = known & ~matched
     if bad.any():
@@ -503,7 +504,8 @@ def validate_orders(orders: pd.DataFrame, *, raise_errors: bool = False, toleran
         missing = o[col].isna().to_numpy()
         if col in patterns:
             text = o[col].astype("str")
-            ok = text.map(lambda v, p=patterns[col]: bool(p.fullmatch(v))).to_numpy(dtype=bool)
+            ok = text.map(lambda v, p=patterns[col]: isinstance(v, str) and bool(p.fullmatch(v)))
+            ok = ok.to_numpy(dtype=bool)
             checks[f"{cols[col]} present and canonical"] = missing | ~ok
         else:
             checks[f"{cols[col]} present"] = missing
