@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from badinput import Array, Flag, Real, Size, Spec, Table, make_tests, tiny_orders
+
 from mkt_lessons import cleaning
 from mkt_lessons.constants import (
     AMOUNT_COL,
