@@ -553,6 +553,10 @@ class CleaningReport(Result):
         ``before``, ``after``).
     """
 
+    # identity, not field-by-field equality: the fields hold tables
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     removed: dict[str, int] = field(default_factory=dict)
     repaired: dict[str, int] = field(default_factory=dict)
     reformatted: dict[str, int] = field(default_factory=dict)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from badinput import Array, Flag, Size, Spec, Table, make_tests
+
 from mkt_lessons import segmentation as sg
 
 ESTIMATORS: list = []
