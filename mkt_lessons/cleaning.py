@@ -139,14 +139,35 @@ def _as_series(values, name: str) -> tuple[pd.Series, bool]:
         s = pd.Series(values, copy=True)
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         check_dates(s, name)  # raises the package's ValueError for tz-aware dates
-    if pd.api.types.is_bool_dtype(s.dtype) or any(isinstance(v, (bool, np.bool_)) for v in s):
+    if pd.api.types.is_bool_dtype(s.dtype) or (s.dtype == object and _has_bools(s)):
         raise TypeError(f"{name} must hold text or numbers, got True/False values")
     return s, scalar
+
+
+def _has_bools(s: pd.Series) -> bool:
+    kind = pd.api.types.infer_dtype(s, skipna=True)  # C-level: no Python loop for plain text
+    if kind in ("string", "empty", "integer", "floating", "decimal"):
+        return False
+    return any(isinstance(v, (bool, np.bool_)) for v in s)
+
+
+def _kinds(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Masks of numbers, text and anything else (missing values are none of them)."""
+    if (pd.api.types.is_string_dtype(s.dtype) and s.dtype != object) or \
+            pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        no = pd.Series(False, index=s.index)
+        return no, s.notna(), no
+    is_num = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
+                   and not isinstance(v, (bool, np.bool_)))
+    is_text = s.map(lambda v: isinstance(v, str))
+    return is_num, is_text, ~is_num & ~is_text & s.notna()
 
 
 def _text_only(s: pd.Series, name: str, what: str) -> None:
     """TypeError unless every non-missing value of ``s`` is a string."""
     if pd.api.types.is_string_dtype(s.dtype) and not s.dtype == object:
+        return
+    if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
         return
     bad = s[s.notna() & ~s.map(lambda v: isinstance(v, str))]
     if len(bad):
@@ -201,9 +222,7 @@ def parse_money(values, *, name: str = "values"):
         out = s.astype("float64")
     else:
         out = pd.Series(np.nan, index=s.index, dtype="float64")
-        is_num = s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)))
-        is_text = s.map(lambda v: isinstance(v, str))
-        other = ~is_num & ~is_text & s.notna()
+        is_num, is_text, other = _kinds(s)
         if other.any():
             raise TypeError(f"{name} must hold money as text or numbers, got "
                             f"{describe(s[other].iloc[0])}")
@@ -240,7 +259,7 @@ def parse_discount(values, *, name: str = "discount"):
     s, scalar = _as_series(values, name)
     if pd.api.types.is_datetime64_any_dtype(s.dtype) or pd.api.types.is_timedelta64_dtype(s.dtype):
         raise TypeError(f"{name} must hold discounts as text or numbers, got dtype {s.dtype}")
-    other = s.notna() & ~s.map(lambda v: isinstance(v, (str, int, float, np.integer, np.floating)))
+    other = _kinds(s)[2]
     if other.any():
         raise TypeError(f"{name} must hold discounts as text or numbers, got {describe(s[other].iloc[0])}")
     text = s.astype("str").str.strip()
@@ -503,9 +522,8 @@ def validate_orders(orders: pd.DataFrame, *, raise_errors: bool = False, toleran
     for col in (ORDER_COL, CUSTOMER_COL, PRODUCT_COL):
         missing = o[col].isna().to_numpy()
         if col in patterns:
-            text = o[col].astype("str")
-            ok = text.map(lambda v, p=patterns[col]: isinstance(v, str) and bool(p.fullmatch(v)))
-            ok = ok.to_numpy(dtype=bool)
+            ok = o[col].astype("str").str.fullmatch(patterns[col].pattern)
+            ok = ok.to_numpy(dtype=bool, na_value=False) & ~missing
             checks[f"{cols[col]} present and canonical"] = missing | ~ok
         else:
             checks[f"{cols[col]} present"] = missing
