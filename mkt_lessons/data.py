@@ -36,7 +36,21 @@ import pandas as pd
 
 from mkt_lessons._results import Result
 from mkt_lessons._validation import check_bool, check_frame
-from mkt_lessons.constants import CUSTOMER_COL, PRODUCT_COL
+from mkt_lessons.constants import (
+    AMOUNT_COL,
+    CATEGORY_COL,
+    CHANNEL_COL,
+    CUSTOMER_COL,
+    DATE_COL,
+    DISCOUNT_COL,
+    ORDER_COL,
+    PRICE_COL,
+    PRODUCT_COL,
+    QUANTITY_COL,
+    SIGNUP_COL,
+    SPEND_COL,
+    WEEK_COL,
+)
 
 __all__ = ["DATA_DIR", "ENV_VAR", "SCHEMAS", "DataFileError", "Truth", "data_dir",
            "load_customers", "load_products", "load_orders", "load_raw_orders",
@@ -47,25 +61,25 @@ ENV_VAR = "MKT_LESSONS_DATA"
 
 # file -> (date columns, dtypes); ids are strings, labels categorical.
 SCHEMAS: dict[str, tuple[list[str], dict[str, str]]] = {
-    "customers.csv": (["signup_date"], {"customer_id": "str", "region": "category", "age": "int64",
-                                        "acquisition_channel": "category", "email": "str"}),
-    "products.csv": ([], {"product_id": "str", "name": "str", "category": "category",
+    "customers.csv": ([SIGNUP_COL], {CUSTOMER_COL: "str", "region": "category", "age": "int64",
+                                     CHANNEL_COL: "category", "email": "str"}),
+    "products.csv": ([], {PRODUCT_COL: "str", "name": "str", CATEGORY_COL: "category",
                           "brand": "category", "price": "float64", "description": "str"}),
-    "orders.csv": (["order_date"], {"order_id": "str", "customer_id": "str", "product_id": "str",
-                                    "quantity": "int64", "unit_price": "float64",
-                                    "discount": "float64", "revenue": "float64"}),
-    "marketing_spend.csv": (["week_start"], {"channel": "category", "spend": "float64"}),
+    "orders.csv": ([DATE_COL], {ORDER_COL: "str", CUSTOMER_COL: "str", PRODUCT_COL: "str",
+                                QUANTITY_COL: "int64", PRICE_COL: "float64",
+                                DISCOUNT_COL: "float64", AMOUNT_COL: "float64"}),
+    "marketing_spend.csv": ([WEEK_COL], {"channel": "category", SPEND_COL: "float64"}),
     "promotions.csv": (["start_date", "end_date"], {"promo_id": "str", "name": "str",
                                                      "discount": "float64"}),
     "ab_test.csv": ([], {"visitor_id": "str", "variant": "category", "pre_period_sessions": "int64",
                          "converted": "bool", "revenue": "float64"}),
-    "truth/customers.csv": (["churn_date"], {"customer_id": "str", "persona": "category",
+    "truth/customers.csv": (["churn_date"], {CUSTOMER_COL: "str", "persona": "category",
                                              "p_buy_90d_train": "float64",
                                              "p_buy_90d_test": "float64"}),
-    "truth/customer_factors.csv": ([], {"customer_id": "str"}),
-    "truth/product_factors.csv": ([], {"product_id": "str"}),
+    "truth/customer_factors.csv": ([], {CUSTOMER_COL: "str"}),
+    "truth/product_factors.csv": ([], {PRODUCT_COL: "str"}),
     "truth/expected_daily_revenue.csv": (["date"], {}),
-    "truth/weekly_acquisition.csv": (["week_start"], {"channel": "category"}),
+    "truth/weekly_acquisition.csv": ([WEEK_COL], {"channel": "category"}),
 }
 
 
