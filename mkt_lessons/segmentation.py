@@ -236,11 +236,15 @@ def _check_matrix(X: Any) -> np.ndarray:
         bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])
                or pd.api.types.is_bool_dtype(X[c])]
         if bad:
-            raise TypeError(f"X has non-numeric column(s) {bad}: encode or drop them first")
+            raise TypeError(f"X has non-numeric column(s) {bad}: encode or drop them first "
+                            "(True/False columns too: .astype(int) if you mean 0/1)")
     try:
         arr = np.asarray(X)
     except (TypeError, ValueError):
         raise TypeError(f"X must be a 2-D array of numbers, got {describe(X)}") from None
+    if arr.dtype.kind == "b":
+        raise TypeError("X must hold numbers, got True/False values: if you mean 0/1 "
+                        "features, say so with X.astype(int)")
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"X must hold numbers only, got an array of dtype {arr.dtype} "
                         "(convert text with pd.to_numeric; encode labels first)")
