@@ -19,8 +19,9 @@ The module reads top to bottom as the lesson does:
 Every argument is checked at the door (``mkt_lessons._validation``): a table that is not
 text where text is expected, a time-zone-aware date column, ``price_typo_factor=0``
 (which would keep the x100 typos while the report said 0 repaired) or ``tolerance=-1``
-is refused with a TypeError/ValueError naming the argument or column. Every function
-takes the ``*_col`` keywords of :mod:`mkt_lessons.constants` for other column names.
+is refused with a TypeError/ValueError naming the argument or column. The table functions
+(:func:`clean_orders`, :func:`validate_orders`) take ``*_col`` keywords, defaulting to
+:mod:`mkt_lessons.constants`, for other column names.
 
 Returns (negative quantities) are *removed* from the sales table rather than netted
 against the sale: the sale happened, the return is a separate event with its own date and
