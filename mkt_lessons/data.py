@@ -7,6 +7,20 @@ parses dates, reads ids as strings and makes low-cardinality labels categorical.
 The data folder is ``datasets/`` next to the package, or the folder named by the
 environment variable ``MKT_LESSONS_DATA``. A folder without ``SHA256SUMS`` (your own data
 in the same layout) is loaded without the checksum check.
+
+Every loader takes ``verify`` (default True): False skips the checksum, e.g. for a copy
+you edited on purpose. A missing or altered file raises :class:`DataFileError` naming the
+file and the fix (``make data``).
+
+Examples
+--------
+>>> orders = load_orders()
+>>> orders.dtypes[["order_date", "customer_id", "revenue"]].astype(str).tolist()
+['datetime64[us]', 'str', 'float64']
+>>> load_orders(verify="yes")
+Traceback (most recent call last):
+...
+TypeError: verify must be True or False, got str 'yes'
 """
 
 from __future__ import annotations
@@ -20,30 +34,52 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mkt_lessons._results import Result
+from mkt_lessons._validation import check_bool, check_frame
+from mkt_lessons.constants import (
+    AMOUNT_COL,
+    CATEGORY_COL,
+    CHANNEL_COL,
+    CUSTOMER_COL,
+    DATE_COL,
+    DISCOUNT_COL,
+    ORDER_COL,
+    PRICE_COL,
+    PRODUCT_COL,
+    QUANTITY_COL,
+    SIGNUP_COL,
+    SPEND_COL,
+    WEEK_COL,
+)
+
+__all__ = ["DATA_DIR", "ENV_VAR", "SCHEMAS", "DataFileError", "Truth", "data_dir",
+           "load_customers", "load_products", "load_orders", "load_raw_orders",
+           "load_marketing_spend", "load_promotions", "load_ab_test", "load_truth", "verify_all"]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "datasets"
 ENV_VAR = "MKT_LESSONS_DATA"
 
 # file -> (date columns, dtypes); ids are strings, labels categorical.
 SCHEMAS: dict[str, tuple[list[str], dict[str, str]]] = {
-    "customers.csv": (["signup_date"], {"customer_id": "str", "region": "category", "age": "int64",
-                                        "acquisition_channel": "category", "email": "str"}),
-    "products.csv": ([], {"product_id": "str", "name": "str", "category": "category",
+    "customers.csv": ([SIGNUP_COL], {CUSTOMER_COL: "str", "region": "category", "age": "int64",
+                                     CHANNEL_COL: "category", "email": "str"}),
+    "products.csv": ([], {PRODUCT_COL: "str", "name": "str", CATEGORY_COL: "category",
                           "brand": "category", "price": "float64", "description": "str"}),
-    "orders.csv": (["order_date"], {"order_id": "str", "customer_id": "str", "product_id": "str",
-                                    "quantity": "int64", "unit_price": "float64",
-                                    "discount": "float64", "revenue": "float64"}),
-    "marketing_spend.csv": (["week_start"], {"channel": "category", "spend": "float64"}),
+    "orders.csv": ([DATE_COL], {ORDER_COL: "str", CUSTOMER_COL: "str", PRODUCT_COL: "str",
+                                QUANTITY_COL: "int64", PRICE_COL: "float64",
+                                DISCOUNT_COL: "float64", AMOUNT_COL: "float64"}),
+    "marketing_spend.csv": ([WEEK_COL], {"channel": "category", SPEND_COL: "float64"}),
     "promotions.csv": (["start_date", "end_date"], {"promo_id": "str", "name": "str",
                                                      "discount": "float64"}),
     "ab_test.csv": ([], {"visitor_id": "str", "variant": "category", "pre_period_sessions": "int64",
                          "converted": "bool", "revenue": "float64"}),
-    "truth/customers.csv": (["churn_date"], {"customer_id": "str", "persona": "category",
+    "truth/customers.csv": (["churn_date"], {CUSTOMER_COL: "str", "persona": "category",
                                              "p_buy_90d_train": "float64",
                                              "p_buy_90d_test": "float64"}),
-    "truth/customer_factors.csv": ([], {"customer_id": "str"}),
-    "truth/product_factors.csv": ([], {"product_id": "str"}),
+    "truth/customer_factors.csv": ([], {CUSTOMER_COL: "str"}),
+    "truth/product_factors.csv": ([], {PRODUCT_COL: "str"}),
     "truth/expected_daily_revenue.csv": (["date"], {}),
-    "truth/weekly_acquisition.csv": (["week_start"], {"channel": "category"}),
+    "truth/weekly_acquisition.csv": ([WEEK_COL], {"channel": "category"}),
 }
 
 
@@ -97,6 +133,7 @@ def _path(name: str, verify: bool = True) -> Path:
 
 
 def _read(name: str, verify: bool = True) -> pd.DataFrame:
+    verify = check_bool(verify, "verify")
     path = _path(name, verify)
     dates, dtypes = SCHEMAS[name]
     try:
@@ -126,6 +163,7 @@ def load_orders(verify: bool = True) -> pd.DataFrame:
 
 def load_raw_orders(verify: bool = True) -> pd.DataFrame:
     """The order lines as exported, defects and all: every column is text (blank cells are NaN)."""
+    verify = check_bool(verify, "verify")
     path = _path("orders_raw.csv", verify)
     return pd.read_csv(path, dtype="str")
 
@@ -145,8 +183,8 @@ def load_ab_test(verify: bool = True) -> pd.DataFrame:
     return _read("ab_test.csv", verify)
 
 
-@dataclass
-class Truth:
+@dataclass(frozen=True, eq=False)
+class Truth(Result):
     """The generator's answers. Peek only to grade a method, never to build one.
 
     Attributes
@@ -166,6 +204,10 @@ class Truth:
         Expected and realised new customers per week and channel (organic included).
     """
 
+    # identity, not field-by-field equality: the fields hold tables
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     params: dict
     customers: pd.DataFrame
     customer_factors: pd.DataFrame
@@ -179,22 +221,46 @@ class Truth:
         Higher means the customer is more likely to pick the product; the softmax of a row
         is the customer's true product-choice distribution. Dense (customers x products):
         meant for the bundled 200-product catalogue.
+
+        Parameters
+        ----------
+        products : DataFrame, optional
+            Products to score (``product_id``, ``price`` > 0), all of them in
+            ``product_factors``; default the whole catalogue.
         """
         products = load_products() if products is None else products
+        check_frame(products, "products", [PRODUCT_COL, "price"], ids=[PRODUCT_COL],
+                    numeric=["price"])
+        if (products["price"] <= 0).any():
+            raise ValueError("products['price'] must be > 0 (its log enters the score), got "
+                             f"{products['price'].min():g}")
+        known = set(self.product_factors[PRODUCT_COL])
+        unknown = [p for p in products[PRODUCT_COL] if p not in known]
+        if unknown:
+            raise ValueError(f"products['product_id'] has {len(unknown)} id(s) the generator "
+                             f"has no factors for, e.g. {unknown[:3]}")
         fcols = [c for c in self.customer_factors.columns if c.startswith("f")]
-        pf = self.product_factors.set_index("product_id").loc[products["product_id"]]
+        pf = self.product_factors.set_index(PRODUCT_COL).loc[products[PRODUCT_COL]]
         u = self.customer_factors[fcols].to_numpy()
         v = pf[fcols].to_numpy()
         log_price = np.log(products["price"].to_numpy())
-        persona = self.customers.set_index("customer_id").loc[self.customer_factors["customer_id"], "persona"]
+        persona = self.customers.set_index(CUSTOMER_COL).loc[self.customer_factors[CUSTOMER_COL], "persona"]
         beta = persona.map({p: s["price_beta"] for p, s in self.params["personas"].items()}).astype(float)
         scores = u @ v.T + pf["popularity"].to_numpy() + np.outer(beta.to_numpy(), log_price - log_price.mean())
-        return pd.DataFrame(scores, index=self.customer_factors["customer_id"].to_numpy(),
-                            columns=products["product_id"].to_numpy())
+        return pd.DataFrame(scores, index=self.customer_factors[CUSTOMER_COL].to_numpy(),
+                            columns=products[PRODUCT_COL].to_numpy())
 
 
 def load_truth(verify: bool = True) -> Truth:
-    """The generator's answers (see :class:`Truth`)."""
+    """The generator's answers (see :class:`Truth`).
+
+    Examples
+    --------
+    >>> truth = load_truth()
+    >>> sorted(truth.params["personas"])[:2]
+    ['bargain_hunter', 'big_spender']
+    """
+    verify = check_bool(verify, "verify")
     params = json.loads(_path("truth/truth.json", verify).read_text())
     return Truth(
         params=params,
@@ -207,7 +273,13 @@ def load_truth(verify: bool = True) -> Truth:
 
 
 def verify_all() -> dict[str, str]:
-    """Check every file listed in SHA256SUMS; return {file: 'ok'} or raise DataFileError."""
+    """Check every file listed in SHA256SUMS; return {file: 'ok'} or raise DataFileError.
+
+    Examples
+    --------
+    >>> set(verify_all().values())
+    {'ok'}
+    """
     sums = _expected_sums(data_dir())
     if sums is None:
         raise DataFileError(f"No SHA256SUMS in {data_dir()}. Run `make data`.")

@@ -25,29 +25,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mkt_lessons._checks import check_int as _check_int
+from mkt_lessons._validation import (
+    check_bool,
+    check_frame,
+    check_int,
+    check_option,
+    check_str,
+    describe,
+)
 
 __all__ = ["rfm_scores", "rfm_segments", "SEGMENT_RULES", "SEGMENTS", "segment_grid",
            "kmeans_sweep", "seed_stability", "profile"]
 
+_SEED_MAX = 2**32 - 1  # NumPy's (and scikit-learn's) largest integer seed
+
 
 # --------------------------------------------------------------------------- validation
-def _numeric_column(df: pd.DataFrame, col: str, arg: str) -> np.ndarray:
-    if not isinstance(col, str):
-        raise TypeError(f"{arg} must be a column name (str), got {col!r}")
-    if col not in df.columns:
-        raise ValueError(f"the table lacks the column {col!r} ({arg}); it has {list(df.columns)}")
-    s = df[col]
-    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
-        raise TypeError(f"column {col!r} must be numeric, got dtype {s.dtype}")
-    values = s.to_numpy(dtype="float64", na_value=np.nan)
-    if np.isnan(values).any():
-        raise ValueError(f"column {col!r} has {int(np.isnan(values).sum())} missing value(s) (NaN)")
-    if np.isinf(values).any():
-        raise ValueError(f"column {col!r} has infinite values")
-    return values
-
-
 # --------------------------------------------------------------------------- RFM scores
 def _quantile_score(values: np.ndarray, q: int, *, higher_is_better: bool = True) -> np.ndarray:
     """Score 1..q = 1 + floor(q x share of customers strictly *worse* than this one)."""
@@ -114,18 +107,18 @@ def rfm_scores(rfm: pd.DataFrame, q: int = 5, *, recency_col: str = "recency_day
     e            2  1  3  213
     """
     if not isinstance(rfm, pd.DataFrame):
-        raise TypeError(f"rfm must be a pandas DataFrame (e.g. features.rfm_table), got {type(rfm).__name__}")
-    q = _check_int(q, "q", 2)
-    if len(rfm) == 0:
-        raise ValueError("rfm has no rows: there is nobody to score")
-    recency = _numeric_column(rfm, recency_col, "recency_col")
-    frequency = _numeric_column(rfm, frequency_col, "frequency_col")
-    monetary = _numeric_column(rfm, monetary_col, "monetary_col")
+        raise TypeError(f"rfm must be a pandas DataFrame (e.g. features.rfm_table), got {describe(rfm)}")
+    q = check_int(q, "q", low=2)
+    cols = [check_str(recency_col, "recency_col"), check_str(frequency_col, "frequency_col"),
+            check_str(monetary_col, "monetary_col")]
+    keywords = "recency_col=/frequency_col=/monetary_col="
+    check_frame(rfm, "rfm", cols, keywords=keywords, numeric=cols)
+    recency, frequency, monetary = (rfm[c].to_numpy(dtype="float64") for c in cols)
     if (recency < 0).any():
-        raise ValueError(f"column {recency_col!r} has negative values: recency is days since the "
+        raise ValueError(f"rfm[{recency_col!r}] has negative values: recency is days since the "
                          "last order, so it must be >= 0 (is the snapshot date before the orders?)")
     if (frequency < 0).any():
-        raise ValueError(f"column {frequency_col!r} has negative values: it counts orders")
+        raise ValueError(f"rfm[{frequency_col!r}] has negative values: it counts orders")
     out = pd.DataFrame({"R": _quantile_score(recency, q, higher_is_better=False),
                         "F": _quantile_score(frequency, q),
                         "M": _quantile_score(monetary, q)}, index=rfm.index.copy())
@@ -167,7 +160,13 @@ def segment_grid(*, monetary: bool = True) -> pd.DataFrame:
     """The rule table as a 5 x 5 grid of segment names: rows R = 5..1, columns FM = 1..5.
 
     Handy to show (or plot) the rules; ``monetary`` only changes the column label.
+
+    Examples
+    --------
+    >>> segment_grid().loc[5, 5], segment_grid().loc[1, 1]
+    ('Champions', 'Lost')
     """
+    monetary = check_bool(monetary, "monetary")
     grid = pd.DataFrame(index=pd.Index(range(5, 0, -1), name="R"),
                         columns=pd.Index(range(1, 6), name="FM" if monetary else "F"),
                         dtype="str")
@@ -207,15 +206,18 @@ def rfm_segments(scores: pd.DataFrame, *, monetary: bool = True, r_col: str = "R
         named ``"segment"``.
     """
     if not isinstance(scores, pd.DataFrame):
-        raise TypeError(f"scores must be a pandas DataFrame (from rfm_scores), got {type(scores).__name__}")
+        raise TypeError(f"scores must be a pandas DataFrame (from rfm_scores), got {describe(scores)}")
+    monetary = check_bool(monetary, "monetary")
     cols = [("r_col", r_col), ("f_col", f_col)] + ([("m_col", m_col)] if monetary else [])
+    names = [check_str(col, arg) for arg, col in cols]
+    check_frame(scores, "scores", names, keywords="r_col=/f_col=/m_col=", numeric=names)
     vals = {}
-    for arg, col in cols:
-        v = _numeric_column(scores, col, arg)
-        if (v != np.round(v)).any() or v.min(initial=1) < 1:
-            raise ValueError(f"column {col!r} must hold integer scores 1..5, got {sorted(set(v))[:8]}")
-        if v.max(initial=1) > 5:
-            raise ValueError(f"column {col!r} has scores above 5: the segment rules are written for "
+    for col in names:
+        v = scores[col].to_numpy(dtype="float64")
+        if (v != np.round(v)).any() or v.min() < 1:
+            raise ValueError(f"scores[{col!r}] must hold integer scores 1..5, got {sorted(set(v))[:8]}")
+        if v.max() > 5:
+            raise ValueError(f"scores[{col!r}] has scores above 5: the segment rules are written for "
                              "q=5; rescale other scores with ceil(score * 5 / q) first")
         vals[col] = v.astype(np.int64)
     r = vals[r_col]
@@ -228,16 +230,25 @@ def rfm_segments(scores: pd.DataFrame, *, monetary: bool = True, r_col: str = "R
 
 # --------------------------------------------------------------------------- clustering
 def _check_matrix(X: Any) -> np.ndarray:
-    if isinstance(X, (str, bytes)) or X is None:
-        raise TypeError(f"X must be a 2-D numeric array or DataFrame, got {type(X).__name__}")
+    if isinstance(X, (str, bytes, dict, set)) or X is None or np.isscalar(X):
+        raise TypeError(f"X must be a 2-D numeric array or DataFrame, got {describe(X)}")
     if isinstance(X, pd.DataFrame):
-        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])
+               or pd.api.types.is_bool_dtype(X[c])]
         if bad:
-            raise TypeError(f"X has non-numeric column(s) {bad}: encode or drop them first")
+            raise TypeError(f"X has non-numeric column(s) {bad}: encode or drop them first "
+                            "(True/False columns too: .astype(int) if you mean 0/1)")
     try:
-        arr = np.asarray(X, dtype="float64")
+        arr = np.asarray(X)
     except (TypeError, ValueError):
-        raise TypeError("X must hold numbers only") from None
+        raise TypeError(f"X must be a 2-D array of numbers, got {describe(X)}") from None
+    if arr.dtype.kind == "b":
+        raise TypeError("X must hold numbers, got True/False values: if you mean 0/1 "
+                        "features, say so with X.astype(int)")
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"X must hold numbers only, got an array of dtype {arr.dtype} "
+                        "(convert text with pd.to_numeric; encode labels first)")
+    arr = arr.astype("float64")
     if arr.ndim != 2:
         raise ValueError(f"X must be 2-D (customers x features), got shape {arr.shape}")
     if arr.shape[0] < 3 or arr.shape[1] < 1:
@@ -261,15 +272,16 @@ def _one_thread():
 def _check_ks(ks: Any, n: int) -> list[int]:
     if isinstance(ks, (int, np.integer)) and not isinstance(ks, bool):
         ks = [ks]
-    if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
-        raise TypeError(f"ks must be a list of integers (numbers of clusters), got {ks!r}")
+    if isinstance(ks, (str, bytes, dict)) or not isinstance(ks, Iterable):
+        raise TypeError(f"ks must be a list of integers (numbers of clusters), got {describe(ks)}")
     ks = list(ks)
     if not ks:
         raise ValueError("ks is empty: give at least one number of clusters")
     for k in ks:
-        _check_int(k, "each k in ks", 2)
+        check_int(k, "each k in ks", low=2)
         if k >= n:
-            raise ValueError(f"k = {k} is not below the number of rows ({n}); silhouette needs 2 <= k < n")
+            raise ValueError(f"k = {k} in ks is not below the number of rows of X ({n}); "
+                             "silhouette needs 2 <= k < n")
     if len(set(ks)) != len(ks):
         raise ValueError(f"ks has duplicates: {ks}")
     return [int(k) for k in ks]
@@ -318,11 +330,11 @@ def kmeans_sweep(X: Any, ks: Sequence[int], random_state: int = 0, n_init: int =
 
     arr = _check_matrix(X)
     ks = _check_ks(ks, arr.shape[0])
-    random_state = _check_int(random_state, "random_state", 0)
-    n_init = _check_int(n_init, "n_init", 1)
-    max_iter = _check_int(max_iter, "max_iter", 1)
+    random_state = check_int(random_state, "random_state", low=0, high=_SEED_MAX)
+    n_init = check_int(n_init, "n_init", low=1)
+    max_iter = check_int(max_iter, "max_iter", low=1)
     if silhouette_sample is not None:
-        silhouette_sample = _check_int(silhouette_sample, "silhouette_sample", 2)
+        silhouette_sample = check_int(silhouette_sample, "silhouette_sample", low=2)
         if silhouette_sample >= arr.shape[0]:
             silhouette_sample = None
     rows = []
@@ -368,13 +380,16 @@ def seed_stability(X: Any, k: int, seeds: Iterable[int] = range(5), *, n_init: i
     from sklearn.metrics import adjusted_rand_score
 
     arr = _check_matrix(X)
-    k = _check_ks([k], arr.shape[0])[0]
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
-        raise TypeError(f"seeds must be a list of integers, got {seeds!r}")
-    seeds = [_check_int(s, "each seed", 0) for s in seeds]
+    k = check_int(k, "k", low=2)
+    if k >= arr.shape[0]:
+        raise ValueError(f"k = {k} is not below the number of rows of X ({arr.shape[0]})")
+    if isinstance(seeds, (str, bytes, dict)) or not isinstance(seeds, Iterable):
+        raise TypeError(f"seeds must be a list of integers, got {describe(seeds)}")
+    seeds = [check_int(s, "each of seeds", low=0, high=_SEED_MAX) for s in seeds]
     if len(set(seeds)) < 2 or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must hold at least two distinct integers without repeats, got {seeds}")
-    n_init = _check_int(n_init, "n_init", 1)
+    n_init = check_int(n_init, "n_init", low=1)
+    max_iter = check_int(max_iter, "max_iter", low=1)
     with _one_thread():
         fits = [KMeans(n_clusters=k, n_init=n_init, random_state=s, max_iter=max_iter).fit(arr)
                 for s in seeds]
@@ -403,7 +418,9 @@ def profile(df: pd.DataFrame, labels: Any, *, revenue_col: str | None = "monetar
     revenue_col : str or None
         Column with each customer's revenue, for ``revenue_share``; None to skip it.
     columns : sequence of str, optional
-        Numeric columns to summarise; default every numeric (non-boolean) column.
+        Numeric columns to summarise; default every numeric (non-boolean) column. Missing
+        values are left out of a column's summaries (e.g. the time between orders of
+        one-order customers); ``n_customers`` counts everyone.
     stats : sequence of {"mean", "median"}
         Summaries per column; the output columns are ``<col>_<stat>``.
 
@@ -413,11 +430,21 @@ def profile(df: pd.DataFrame, labels: Any, *, revenue_col: str | None = "monetar
         Indexed by segment (sorted; categorical labels keep their category order, empty
         categories dropped); columns ``n_customers``, ``customer_share``, ``revenue_share``
         (if ``revenue_col``) and the summaries.
+
+    Examples
+    --------
+    >>> rfm = pd.DataFrame({"frequency": [1, 2, 8, 9], "monetary": [10.0, 30.0, 400.0, 560.0]})
+    >>> profile(rfm, ["low", "low", "high", "high"], columns=["monetary"], stats=["median"])
+             n_customers  customer_share  revenue_share  monetary_median
+    segment
+    high               2             0.5           0.96            480.0
+    low                2             0.5           0.04             20.0
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
-    if len(df) == 0:
-        raise ValueError("df has no rows")
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {describe(df)}")
+    check_frame(df, "df")
     if isinstance(labels, pd.Series):
         if not labels.index.is_unique:
             raise ValueError("labels has a duplicated index: cannot align it with df")
@@ -426,35 +453,47 @@ def profile(df: pd.DataFrame, labels: Any, *, revenue_col: str | None = "monetar
             raise ValueError(f"labels has no entry for {len(missing)} row(s) of df, e.g. {list(missing[:3])}")
         lab = labels.reindex(df.index)
     else:
-        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
-            raise TypeError(f"labels must be an array, list or Series, got {type(labels).__name__}")
+        if isinstance(labels, (str, bytes, dict, set)) or not hasattr(labels, "__len__"):
+            raise TypeError(f"labels must be an array, list or Series, got {describe(labels)}")
         arr = np.asarray(labels)
         if arr.ndim != 1 or len(arr) != len(df):
             raise ValueError(f"labels must be 1-D with one entry per row of df ({len(df)}), "
                              f"got shape {arr.shape}")
         lab = pd.Series(labels if isinstance(labels, pd.Categorical) else arr, index=df.index)
     if lab.isna().any():
-        raise ValueError(f"labels has {int(lab.isna().sum())} missing value(s)")
-    stats = [stats] if isinstance(stats, str) else list(stats)
-    bad = [s for s in stats if s not in ("mean", "median")]
-    if bad:
-        raise ValueError(f"stats must be 'mean' and/or 'median', got {bad}")
+        raise ValueError(f"labels has {int(lab.isna().sum())} missing value(s): every customer "
+                         "needs a segment (no silent row loss)")
+    if isinstance(stats, str):
+        stats = [stats]
+    if not isinstance(stats, Iterable):
+        raise TypeError(f"stats must be 'mean', 'median' or a list of them, got {describe(stats)}")
+    stats = [check_option(st, "stats", ["mean", "median"]) for st in stats]
+    if not stats:
+        raise ValueError("stats must name at least one of 'mean', 'median'")
     if columns is None:
         columns = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])
                    and not pd.api.types.is_bool_dtype(df[c])]
     else:
         if isinstance(columns, str):
             columns = [columns]
-        columns = list(columns)
-        for c in columns:
-            _numeric_column(df, c, "columns")
+        if not isinstance(columns, Iterable):
+            raise TypeError(f"columns must be a list of column names, got {describe(columns)}")
+        columns = [check_str(c, "each of columns") for c in columns]
+        check_frame(df, "df", columns, keywords="columns=", numeric=columns, finite=[])
+    values = df[columns].to_numpy(dtype="float64", na_value=np.nan)
+    if np.isinf(values).any():
+        bad = [c for c, b in zip(columns, np.isinf(values).any(axis=0), strict=True) if b]
+        raise ValueError(f"df has infinite values in {bad}: clean them first")
+    if revenue_col is not None:
+        check_str(revenue_col, "revenue_col")
+        check_frame(df, "df", [revenue_col], keywords="revenue_col=", numeric=[revenue_col])
     work = df[columns].astype("float64")
     group = lab.rename("segment")  # a Series: categorical labels keep their order
     grouped = work.groupby(group, observed=True, sort=True)
     out = pd.DataFrame({"n_customers": grouped.size()})
     out["customer_share"] = out["n_customers"] / len(df)
     if revenue_col is not None:
-        revenue = pd.Series(_numeric_column(df, revenue_col, "revenue_col"), index=df.index)
+        revenue = pd.Series(df[revenue_col].to_numpy(dtype="float64"), index=df.index)
         total = revenue.sum()
         by_seg = revenue.groupby(group, observed=True, sort=True).sum()
         out["revenue_share"] = by_seg / total if total != 0 else np.nan

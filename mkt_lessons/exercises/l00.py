@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mkt_lessons import data
+from mkt_lessons.constants import AMOUNT_COL, CATEGORY_COL, CHANNEL_COL, ORDER_COL, PRODUCT_COL
 from mkt_lessons.exercises import ThoughtProblem, ValueProblem, collect, solutions_printer
 
 
@@ -13,16 +14,16 @@ def namespace() -> dict:
 
 
 def _n_orders():
-    return data.load_orders()["order_id"].nunique()
+    return data.load_orders()[ORDER_COL].nunique()
 
 
 def _top_category():
-    o = data.load_orders().merge(data.load_products()[["product_id", "category"]], on="product_id")
-    return o.groupby("category", observed=True)["revenue"].sum().idxmax()
+    o = data.load_orders().merge(data.load_products()[[PRODUCT_COL, CATEGORY_COL]], on=PRODUCT_COL)
+    return o.groupby(CATEGORY_COL, observed=True)[AMOUNT_COL].sum().idxmax()
 
 
 def _paid_search_share():
-    return float((data.load_customers()["acquisition_channel"] == "paid_search").mean())
+    return float((data.load_customers()[CHANNEL_COL] == "paid_search").mean())
 
 
 q1 = ValueProblem(
@@ -44,8 +45,8 @@ q2 = ValueProblem(
         lines = orders.merge(products[["product_id", "category"]], on="product_id")
         top_category = lines.groupby("category", observed=True)["revenue"].sum().idxmax()
     ''',
-    mistakes=[(lambda: data.load_orders().merge(data.load_products()[["product_id", "category"]],
-                                                on="product_id")["category"].value_counts().idxmax(),
+    mistakes=[(lambda: data.load_orders().merge(data.load_products()[[PRODUCT_COL, CATEGORY_COL]],
+                                                on=PRODUCT_COL)[CATEGORY_COL].value_counts().idxmax(),
                "That is the category with the most order lines, not the most revenue: sum `revenue`.")],
 )
 

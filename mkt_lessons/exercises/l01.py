@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from mkt_lessons import data
+from mkt_lessons.constants import AMOUNT_COL, QUANTITY_COL
 from mkt_lessons.exercises import (
     FunctionProblem,
     ThoughtProblem,
@@ -40,8 +41,8 @@ def _money_cases():
 
 def _return_revenue():
     raw = data.load_raw_orders()
-    ret = raw[raw["quantity"].astype(int) < 0]
-    return -float(ret["revenue"].map(_plain_money).sum())
+    ret = raw[raw[QUANTITY_COL].astype(int) < 0]
+    return -float(ret[AMOUNT_COL].map(_plain_money).sum())
 
 
 def _age_band_k(top_code: bool = True):

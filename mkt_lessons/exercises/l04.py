@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import pandas as pd
 
 from mkt_lessons import data, features
 from mkt_lessons import segmentation as sg
+from mkt_lessons.constants import DATA_END
 from mkt_lessons.exercises import (
     FunctionProblem,
     ThoughtProblem,
@@ -17,7 +19,7 @@ from mkt_lessons.exercises import (
     solutions_printer,
 )
 
-SNAPSHOT = "2025-01-01"  # the lesson's "today": the day after the data end
+SNAPSHOT = DATA_END + pd.Timedelta(days=1)  # the lesson's "today": the day after the data end
 SWEEP_KS = range(2, 9)
 
 
@@ -47,7 +49,6 @@ def _sweep():
 
 def namespace() -> dict:
     """The variables notebook 04 has when its exercises start."""
-    import pandas as pd
     from sklearn.cluster import KMeans
     from sklearn.metrics import adjusted_rand_score
     from sklearn.preprocessing import StandardScaler
@@ -89,8 +90,6 @@ q1 = ValueProblem(
 
 # --------------------------------------------------------------------------- q2
 def _r_score_reference(recency_days):
-    import pandas as pd
-
     frame = pd.DataFrame({"recency_days": np.asarray(recency_days, dtype="float64"),
                           "frequency": 1, "monetary": 1.0})
     return sg.rfm_scores(frame)["R"].to_numpy()
