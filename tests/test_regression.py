@@ -79,7 +79,7 @@ def test_ols_matches_statsmodels(linear_data, method):
     np.testing.assert_allclose(fit.conf_int().to_numpy(), ref.conf_int().to_numpy(), rtol=1e-8)
     summ = fit.summary()
     assert list(summ.index) == ["const", "spend", "promo", "temp"]
-    np.testing.assert_allclose(summ["p_value"], ref.pvalues, rtol=1e-6, atol=1e-300)
+    np.testing.assert_allclose(summ["pvalue"], ref.pvalues, rtol=1e-6, atol=1e-300)
     np.testing.assert_allclose(summ["statistic"], ref.tvalues, rtol=1e-8)
     np.testing.assert_allclose(fit.predict(X.iloc[:5]), ref.fittedvalues.iloc[:5], rtol=1e-9)
 
@@ -197,7 +197,7 @@ def test_nan_inf_lengths_and_types(linear_data):
     yn.iloc[0] = np.nan
     with pytest.raises(ValueError, match="y has 1 missing"):
         rg.ols(X, yn)
-    with pytest.raises(ValueError, match="300 rows but y has 299"):
+    with pytest.raises(ValueError, match="y must have 300 values"):
         rg.ols(X, y.iloc[:-1])
     with pytest.raises(TypeError, match="'region'"):
         rg.ols(X.assign(region="north"), y)
@@ -279,7 +279,7 @@ def test_lowlevel_shape_errors(logistic_data):
     X, y = logistic_data
     with pytest.raises(ValueError, match="one value per column"):
         rg.logistic_loss(np.zeros(2), X, y)
-    with pytest.raises(ValueError, match="rows but y"):
+    with pytest.raises(ValueError, match="y must have"):
         rg.logistic_grad(np.zeros(3), X, y[:-1])
 
 
@@ -320,11 +320,11 @@ def test_newton_on_lesson_data(lesson_repurchase):
 
 def test_fit_logistic_bad_y(logistic_data):
     X, y = logistic_data
-    with pytest.raises(ValueError, match="only 0 and 1"):
+    with pytest.raises(ValueError, match="only 0/1"):
         rg.fit_logistic(X, y * 2)
     with pytest.raises(ValueError, match="only 0s"):
         rg.fit_logistic(X, np.zeros(len(y)))
-    with pytest.raises(ValueError, match="rows but y"):
+    with pytest.raises(ValueError, match="y must have"):
         rg.fit_logistic(X, y[:-1])
     with pytest.raises(ValueError, match="method"):
         rg.fit_logistic(X, y, method="lbfgs")
@@ -355,70 +355,12 @@ def test_vif_matches_statsmodels(linear_data):
         rg.vif(X.assign(const=1.0))
 
 
-# --------------------------------------------------------------------------- lesson tables
-def test_weekly_acquisition_hand_computed():
-    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"],
-                              "signup_date": pd.to_datetime(["2024-01-07", "2024-01-13",
-                                                             "2024-01-14", "2024-01-16"])})
-    spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-07"] * 2 + ["2024-01-14"] * 2),
-                          "channel": ["search", "social"] * 2, "spend": [10.0, 20, 30, 40]})
-    orders = pd.DataFrame({"order_id": ["o1", "o1", "o2", "o3", "o4", "o5"],
-                           "customer_id": ["a", "a", "b", "a", "c", "d"],
-                           "order_date": pd.to_datetime(["2024-01-07", "2024-01-07", "2024-01-13",
-                                                         "2024-01-15", "2024-01-14", "2024-01-16"]),
-                           "revenue": [5.0, 6.0, 7.0, 100.0, 8.0, 9.0]})
-    w = rg.weekly_acquisition(customers, spend, orders)
-    assert list(w.columns) == ["week_start", "search", "social", "new_customers",
-                               "first_order_revenue", "days_in_window"]
-    assert w["new_customers"].tolist() == [2, 2]  # Sun 7th + Sat 13th; Sun 14th + Tue 16th
-    assert w["first_order_revenue"].tolist() == [18.0, 17.0]  # a's repeat order not counted
-    assert w["days_in_window"].tolist() == [7, 3]  # last signup Tue 16th: Sun-Tue
-    assert w["search"].tolist() == [10.0, 30.0]
-    with pytest.raises(ValueError, match="do not cover|does not cover"):
-        rg.weekly_acquisition(customers.assign(signup_date=pd.Timestamp("2025-01-01")), spend)
-    with pytest.raises(ValueError, match="lacks column"):
-        rg.weekly_acquisition(customers.drop(columns="signup_date"), spend)
+# --------------------------------------------------------------------------- v1 names
+def test_lesson_tables_are_re_exported_from_features():
+    from mkt_lessons import features
 
-
-def test_weekly_acquisition_on_bundled_data(lesson_weekly):
-    w = lesson_weekly
-    customers = data.load_customers()
-    assert w["new_customers"].sum() == len(customers)
-    assert w["week_start"].dt.day_of_week.eq(6).all()  # Sundays
-    assert w["days_in_window"].iloc[-1] == 3 and (w["days_in_window"].iloc[:-1] == 7).all()
-    # truth's weekly counts (summed over channels) are the same numbers
-    truth = (data.load_truth().weekly_acquisition.groupby("week_start")["new_customers"].sum())
-    np.testing.assert_array_equal(w.set_index("week_start")["new_customers"], truth)
-
-
-def test_season_features():
-    weeks = pd.to_datetime(["2023-11-05", "2023-11-12", "2023-12-17", "2023-12-24", "2024-06-30"])
-    s = rg.season_features(weeks)
-    # midpoints Nov 8, Nov 15, Dec 20, Dec 27, Jul 3
-    assert s["holiday"].tolist() == [0.0, 1.0, 1.0, 0.0, 0.0]
-    np.testing.assert_allclose(s["yearly_cos"] ** 2 + s["yearly_sin"] ** 2, 1.0)
-    wrap = rg.season_features(weeks, holiday=("12-15", "01-10"))
-    assert wrap["holiday"].tolist() == [0.0, 0.0, 1.0, 1.0, 0.0]
-    with pytest.raises(ValueError, match="MM-DD"):
-        rg.season_features(weeks, holiday=("Nov 10", "Dec 22"))
-
-
-def test_repurchase_table_hand_computed():
-    orders = pd.DataFrame({
-        "order_id": ["1", "1", "2", "3", "4", "5"],
-        "customer_id": ["a", "a", "a", "b", "b", "c"],
-        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-21", "2024-01-11",
-                                      "2024-03-30", "2024-02-01"]),
-        "revenue": [10.0, 5.0, 20.0, 7.0, 99.0, 3.0]})
-    t = rg.repurchase_table(orders, "2024-01-31", horizon_days=30)
-    assert t["customer_id"].tolist() == ["a", "b"]  # c has no order by the cut-off
-    assert t["recency_days"].tolist() == [10, 20]
-    assert t["frequency"].tolist() == [2, 1]
-    assert t["monetary"].tolist() == [35.0, 7.0]
-    assert t["tenure_days"].tolist() == [30, 20]
-    assert t["repurchased"].tolist() == [0, 0]  # b's next order is 59 days later
-    t60 = rg.repurchase_table(orders, "2024-01-31", horizon_days=60)
-    assert t60["repurchased"].tolist() == [0, 1]
+    for name in ("weekly_acquisition", "season_features", "repurchase_table"):
+        assert getattr(rg, name) is getattr(features, name) and name in rg.__all__
 
 
 # --------------------------------------------------------------------------- the lesson's claim
