@@ -671,9 +671,10 @@ def weekly_acquisition(customers: pd.DataFrame, spend: pd.DataFrame,
     signup_week = signup.dt.to_period("W-SAT").dt.start_time
     outside = ~signup_week.isin(wide.index)
     if outside.any():
-        raise ValueError(f"{int(outside.sum())} customers signed up in weeks that spend does not "
-                         f"cover (e.g. {signup.loc[outside].iloc[0]:%Y-%m-%d}): pass matching "
-                         "tables or filter customers first.")
+        raise ValueError(f"customers[{signup_col!r}]: {int(outside.sum()):,} customer(s) signed "
+                         f"up in weeks that spend[{week_col!r}] does not cover (e.g. "
+                         f"{signup.loc[outside].iloc[0]:%Y-%m-%d}): pass matching tables or "
+                         "filter customers first")
     out = wide.assign(new_customers=signup_week.value_counts().reindex(wide.index, fill_value=0)
                       .astype("int64"))
     if orders is not None:
@@ -730,6 +731,8 @@ def season_features(week_start: Any, *, holiday: tuple[str, str] = K.HOLIDAY_SEA
     1       0.841      -0.541      1.0
     """
     ws = pd.DatetimeIndex(check_dates(week_start, "week_start"))
+    if len(ws) == 0:
+        raise ValueError("week_start is empty: there are no weeks to describe")
     lo, hi = _month_day(holiday)
     period_days = check_real(period_days, "period_days", low=0, low_open=True)
     mid = ws + pd.Timedelta(days=3)

@@ -529,6 +529,8 @@ def _numbers(values: Any, name: str) -> np.ndarray:
 
 
 def _lowlevel(coef: Any, X: Any, y: Any | None = None):
+    if np.ndim(X) == 0 if not isinstance(X, (str, bytes, dict, set)) and X is not None else False:
+        raise TypeError(f"X must be a 2-D array (the design matrix), got {describe(X)}")
     Xa = _numbers(X, "X")
     if Xa.ndim != 2:
         raise ValueError(f"X must be 2-D (the design matrix, intercept column included), "
