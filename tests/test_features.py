@@ -320,3 +320,34 @@ def test_repurchase_table_refuses_revenue_stored_as_text():
                            "revenue": ["10.0", "5.0"]})
     with pytest.raises(TypeError, match="revenue"):  # v1 returned '10.0' + ... as monetary
         features.repurchase_table(orders, "2024-01-05", horizon_days=10)
+
+
+# --------------------------------------------------------------------------- conventions
+@pytest.mark.parametrize("call", [
+    lambda o: features.rfm_table(o, "2024-01-10"),
+    lambda o: features.churn_labels(o, "2024-01-05", 5),
+    lambda o: features.customer_features(o, "2024-01-10"),
+    lambda o: features.repurchase_table(o, "2024-01-05", horizon_days=5),
+])
+def test_time_zone_aware_dates_are_refused_with_the_fix(call):
+    aware = HAND.assign(order_date=HAND["order_date"].dt.tz_localize("UTC"))
+    with pytest.raises(ValueError, match="tz_localize\\(None\\)"):
+        call(aware)
+
+
+def test_label_window_must_end_by_the_last_order_unless_told(orders):
+    last = orders["order_date"].max()
+    late = last - pd.Timedelta(days=30)
+    with pytest.raises(ValueError, match="cutoff"):
+        features.churn_labels(orders, late, 90)  # "no order" would mean "no data"
+    y = features.churn_labels(orders, last - pd.Timedelta(days=90), 90)
+    assert set(y.unique()) == {0, 1}
+    told = features.churn_labels(orders, late, 90, data_end=last + pd.Timedelta(days=60))
+    assert len(told) > 0  # the caller vouches for the quiet days
+
+
+def test_constants_are_the_defaults():
+    from mkt_lessons import constants
+
+    assert features.season_features.__kwdefaults__["holiday"] == constants.HOLIDAY_SEASON
+    assert features.churn_labels.__defaults__[0] == constants.CHURN_HORIZON_DAYS

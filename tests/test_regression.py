@@ -375,3 +375,45 @@ def test_channel_effects_recover_truth(lesson_weekly):
     # without season controls paid search (which follows the season) looks cheaper
     naive = rg.ols(w[CHANNELS], w["new_customers"]).params
     assert naive["paid_search"] > fit.params["paid_search"]
+
+
+# --------------------------------------------------------------------------- result convention
+def test_results_are_frozen_package_results(linear_data, logistic_data):
+    import dataclasses
+
+    from mkt_lessons._results import Result
+
+    fit = rg.ols(*linear_data)
+    logit = rg.fit_logistic(*logistic_data)
+    chk = rg.check_gradient(lambda v: float(v @ v), lambda v: 2 * v, np.ones(2))
+    for res in (fit, logit, chk):
+        assert isinstance(res, Result) and dataclasses.is_dataclass(res)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            res.method = "other"
+        assert set(res.to_dict()) == {f.name for f in dataclasses.fields(res)}
+    assert "r2" in str(fit) and "converged" in str(logit)
+
+
+def test_summary_alpha_matches_statsmodels_and_v1_level_still_works(linear_data):
+    X, y = linear_data
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    fit = rg.ols(X, y)
+    summ = fit.summary(alpha=0.1)
+    np.testing.assert_allclose(summ[["ci_low", "ci_high"]].to_numpy(),
+                               ref.conf_int(alpha=0.1).to_numpy(), rtol=1e-8)
+    np.testing.assert_allclose(summ["pvalue"], ref.pvalues, rtol=1e-6, atol=1e-300)
+    pd.testing.assert_frame_equal(fit.conf_int(level=0.9), fit.conf_int(alpha=0.1))
+    with pytest.raises(ValueError, match="did you mean alpha=0.05"):
+        fit.summary(0.95)  # the v1 positional level: refused, not a silent 5% interval
+    with pytest.raises(TypeError, match="alpha"):
+        fit.conf_int("0.05")
+
+
+def test_text_numbers_are_refused_not_converted():
+    # np.array(["1.5", "2"], dtype=float) would quietly parse text; the package refuses it.
+    with pytest.raises(TypeError, match="y must be numeric"):
+        rg.ols(np.arange(6.0), ["1", "2", "3", "5", "4", "6"])
+    with pytest.raises(TypeError, match="X must hold numbers"):
+        rg.ols([["1"], ["2"], ["3"], ["4"]], [1.0, 2.0, 4.0, 3.0])
+    with pytest.raises(TypeError, match="z must be numbers"):
+        rg.sigmoid(np.array(["0.5"]))
