@@ -47,6 +47,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 
 from mkt_lessons._results import Result
 from mkt_lessons._validation import (
@@ -896,7 +898,139 @@ def vif(X: Any) -> pd.Series:
     return pd.Series(out, index=names, name="vif")
 
 
-__all__ = ["ConvergenceWarning", "GradientCheck", "IllConditionedWarning", "LogisticResult",
-           "OLSResult", "check_gradient", "fit_logistic", "logistic_grad", "logistic_hessian",
+# --------------------------------------------------------------------------- estimators
+class OLSRegressor(RegressorMixin, BaseEstimator):
+    """:func:`ols` as a scikit-learn regressor, for pipelines and cross-validation.
+
+    ``fit`` runs the NumPy implementation (QR, normal equations or gradient descent) and
+    keeps its full :class:`OLSResult` in ``result_`` (standard errors, ``summary()``).
+
+    Parameters
+    ----------
+    method : {"qr", "normal", "gd"}
+    fit_intercept : bool
+        Add an intercept (``ols(add_intercept=...)``).
+    learning_rate, tol, max_iter, scale
+        As in :func:`ols`.
+
+    Attributes
+    ----------
+    coef_ : ndarray, shape (n_features,)
+        Slopes (without the intercept), as scikit-learn's ``LinearRegression``.
+    intercept_ : float
+        0.0 without an intercept.
+    result_ : OLSResult
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> model = OLSRegressor().fit(X, [1.1, 2.9, 5.1, 6.9])
+    >>> round(model.intercept_, 6), model.coef_.round(6)
+    (1.06, array([1.96]))
+    """
+
+    def __init__(self, method: str = "qr", fit_intercept: bool = True,
+                 learning_rate: float | None = None, tol: float = 1e-12,
+                 max_iter: int = 100_000, scale: bool = True):
+        self.method = method
+        self.fit_intercept = fit_intercept
+        self.learning_rate = learning_rate
+        self.tol = tol
+        self.max_iter = max_iter
+        self.scale = scale
+
+    def fit(self, X: Any, y: Any) -> OLSRegressor:
+        """Fit by :func:`ols`; return self."""
+        intercept = check_bool(self.fit_intercept, "fit_intercept")
+        res = ols(X, y, method=self.method, add_intercept=intercept,
+                  learning_rate=self.learning_rate, tol=self.tol, max_iter=self.max_iter,
+                  scale=self.scale)
+        self.result_ = res
+        self.coef_ = res.coef[1:] if intercept else res.coef.copy()
+        self.intercept_ = float(res.coef[0]) if intercept else 0.0
+        self.n_features_in_ = len(self.coef_)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions Xb for rows with the fitted columns."""
+        check_is_fitted(self, "result_")
+        return self.result_.predict(X)
+
+
+class LogisticClassifier(ClassifierMixin, BaseEstimator):
+    """:func:`fit_logistic` (Newton/IRLS or gradient descent, unpenalised) as a classifier.
+
+    Labels must be 0/1 (or False/True); ``classes_`` is ``[0, 1]``. The full
+    :class:`LogisticResult` is kept in ``result_``.
+
+    Parameters
+    ----------
+    method : {"newton", "gd"}
+    fit_intercept : bool
+    tol, max_iter, learning_rate, scale
+        As in :func:`fit_logistic`.
+
+    Attributes
+    ----------
+    coef_ : ndarray, shape (1, n_features)
+        Log-odds slopes, laid out as scikit-learn's ``LogisticRegression``.
+    intercept_ : ndarray, shape (1,)
+    classes_ : ndarray ``[0, 1]``
+    result_ : LogisticResult
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
+    >>> clf = LogisticClassifier().fit(X, [0, 0, 1, 0, 1, 1])
+    >>> clf.predict([[0.0], [5.0]])
+    array([0, 1])
+    >>> clf.predict_proba([[2.5]]).round(3)
+    array([[0.5, 0.5]])
+    """
+
+    def __init__(self, method: str = "newton", fit_intercept: bool = True, tol: float = 1e-10,
+                 max_iter: int | None = None, learning_rate: float | None = None,
+                 scale: bool = True):
+        self.method = method
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.scale = scale
+
+    def fit(self, X: Any, y: Any) -> LogisticClassifier:
+        """Fit by :func:`fit_logistic`; return self."""
+        intercept = check_bool(self.fit_intercept, "fit_intercept")
+        res = fit_logistic(X, y, method=self.method, add_intercept=intercept, tol=self.tol,
+                           max_iter=self.max_iter, learning_rate=self.learning_rate,
+                           scale=self.scale)
+        self.result_ = res
+        slopes = res.coef[1:] if intercept else res.coef
+        self.coef_ = slopes.reshape(1, -1).copy()
+        self.intercept_ = np.array([res.coef[0] if intercept else 0.0])
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = self.coef_.shape[1]
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Columns P(y = 0), P(y = 1), as scikit-learn's classifiers."""
+        check_is_fitted(self, "result_")
+        p1 = self.result_.predict_proba(X)
+        return np.column_stack([1 - p1, p1])
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The log-odds xᵀb."""
+        check_is_fitted(self, "result_")
+        return self.result_._design_for(X) @ self.result_.coef
+
+    def predict(self, X: Any) -> np.ndarray:
+        """1 where P(y = 1) > 0.5, else 0."""
+        return (self.predict_proba(X)[:, 1] > 0.5).astype(int)
+
+
+__all__ = ["ConvergenceWarning", "GradientCheck", "IllConditionedWarning", "LogisticClassifier",
+           "LogisticResult", "OLSRegressor", "OLSResult", "check_gradient", "fit_logistic", "logistic_grad", "logistic_hessian",
            "logistic_loss", "ols", "repurchase_table", "season_features", "sigmoid", "vif",
            "weekly_acquisition"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from badinput import Array, Flag, Option, Real, Size, Spec, make_tests
+from conformance import EstimatorCase
 
 from mkt_lessons import regression as rg
 
@@ -112,4 +113,39 @@ SPECS = [
          extra=[*_x_mutations(),
                 ("constant:X[promo]", lambda kw: {**kw, "X": kw["X"].assign(promo=1.0)}, ValueError)]),
 ]
+
+
+def _fit(cls):
+    def fit(X, y, **params):
+        return cls(**params).fit(X, y)
+    return fit
+
+
+SPECS += [
+    Spec(_fit(rg.OLSRegressor), lambda: {**dict(zip("Xy", _linear(), strict=True)), "method": "qr",
+                                         "fit_intercept": True, "tol": 1e-12, "max_iter": 1000},
+         {"y": Array(), "method": Option(), "fit_intercept": Flag(),
+          "tol": Real(low=0, low_open=True), "max_iter": Size(low=1)},
+         name="regression.OLSRegressor.fit",
+         extra=[*_x_mutations(), ("short:y", lambda kw: {**kw, "y": kw["y"].iloc[:-1]}, ValueError)]),
+    Spec(_fit(rg.LogisticClassifier), lambda: {**dict(zip("Xy", _binary(), strict=True)),
+                                               "method": "newton", "fit_intercept": True,
+                                               "tol": 1e-10, "max_iter": 50},
+         {"y": Array(), "method": Option(), "fit_intercept": Flag(),
+          "tol": Real(low=0, low_open=True), "max_iter": Size(low=1)},
+         name="regression.LogisticClassifier.fit",
+         extra=[*_x_mutations(col="recency"),
+                ("two:y", lambda kw: {**kw, "y": kw["y"] * 2}, ValueError)]),
+]
 test_bad_input, test_valid_call = make_tests(SPECS)
+
+ESTIMATORS = [
+    EstimatorCase(rg.OLSRegressor, data=lambda: (_linear(), {}),
+                  output=lambda est, args, kw: est.predict(args[0]),
+                  bad_params=[{"method": "svd"}, {"tol": -1.0}, {"max_iter": 0},
+                              {"fit_intercept": "yes"}, {"learning_rate": 0.0}]),
+    EstimatorCase(rg.LogisticClassifier, data=lambda: (_binary(), {}),
+                  output=lambda est, args, kw: est.predict_proba(args[0]),
+                  bad_params=[{"method": "lbfgs"}, {"tol": 0.0}, {"max_iter": 2.5},
+                              {"fit_intercept": 1}]),
+]

@@ -417,3 +417,41 @@ def test_text_numbers_are_refused_not_converted():
         rg.ols([["1"], ["2"], ["3"], ["4"]], [1.0, 2.0, 4.0, 3.0])
     with pytest.raises(TypeError, match="z must be numbers"):
         rg.sigmoid(np.array(["0.5"]))
+
+
+# --------------------------------------------------------------------------- estimators
+def test_ols_regressor_matches_sklearn_and_works_in_a_pipeline(linear_data):
+    from sklearn.base import clone
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import cross_val_score
+
+    X, y = linear_data
+    ref = LinearRegression().fit(X, y)
+    for method in ("qr", "normal", "gd"):
+        est = rg.OLSRegressor(method=method).fit(X, y)
+        np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6)
+        assert est.intercept_ == pytest.approx(ref.intercept_, rel=1e-6)
+        np.testing.assert_allclose(est.predict(X), ref.predict(X), rtol=1e-8)
+    no_const = rg.OLSRegressor(fit_intercept=False).fit(X, y)
+    ref0 = LinearRegression(fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(no_const.coef_, ref0.coef_, rtol=1e-8)
+    ours = cross_val_score(rg.OLSRegressor(), X, y, cv=3)
+    np.testing.assert_allclose(ours, cross_val_score(LinearRegression(), X, y, cv=3), rtol=1e-8)
+    assert clone(rg.OLSRegressor(method="gd")).get_params()["method"] == "gd"
+
+
+def test_logistic_classifier_matches_unpenalised_sklearn(logistic_data):
+    from sklearn.model_selection import cross_val_score
+
+    X, y = logistic_data
+    ref = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
+    est = rg.LogisticClassifier().fit(X, y)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-5)
+    np.testing.assert_allclose(est.intercept_, ref.intercept_, rtol=1e-5)
+    np.testing.assert_allclose(est.predict_proba(X), ref.predict_proba(X), atol=1e-7)
+    assert (est.predict(X) == ref.predict(X)).mean() > 0.999
+    np.testing.assert_allclose(est.decision_function(X), ref.decision_function(X), atol=1e-6)
+    auc = cross_val_score(rg.LogisticClassifier(), X, y, cv=3, scoring="roc_auc")
+    ref_auc = cross_val_score(LogisticRegression(C=np.inf, solver="newton-cholesky"), X, y, cv=3,
+                              scoring="roc_auc")
+    np.testing.assert_allclose(auc, ref_auc, atol=1e-6)
