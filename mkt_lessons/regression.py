@@ -29,7 +29,9 @@ numbers stored as text, ValueError for a wrong value); results are frozen datacl
 (:class:`mkt_lessons._results.Result`) whose ``summary(alpha=0.05)`` is the coefficient
 table, with the package's spellings ``pvalue``, ``ci_low``, ``ci_high``.
 
-The module also holds :func:`vif`, the variance inflation factor. The lesson's tables
+:class:`OLSRegressor` and :class:`LogisticClassifier` wrap :func:`ols` and :func:`fit_logistic`
+as scikit-learn estimators (``clone``, pipelines, cross-validation; the full result in
+``result_``). The module also holds :func:`vif`, the variance inflation factor. The lesson's tables
 (:func:`~mkt_lessons.features.weekly_acquisition`,
 :func:`~mkt_lessons.features.season_features`,
 :func:`~mkt_lessons.features.repurchase_table`) are features and live in
