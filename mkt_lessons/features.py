@@ -72,11 +72,16 @@ def _check_orders(orders: Any, *, customer_col: str, date_col: str, order_col: s
 
 
 def _history_or_raise(dates: np.ndarray, cut: pd.Timestamp, name: str) -> np.ndarray:
-    keep = dates <= np.datetime64(cut)
+    keep = dates < _end_of_day(cut)  # an order at 15:00 on the cut-off day is history
     if not keep.any():
         raise ValueError(f"{name} {cut.date()} is before the first order "
                          f"({pd.Timestamp(dates.min()).date()}): there are no orders up to it")
     return keep
+
+
+def _end_of_day(day: pd.Timestamp) -> np.datetime64:
+    """The first instant after ``day``: dates with a time of day compare correctly against it."""
+    return np.datetime64(day + pd.Timedelta(days=1))
 
 
 def _data_end(orders: pd.DataFrame, date_col: str, data_end: Any) -> pd.Timestamp:
@@ -253,7 +258,7 @@ def churn_labels(orders: pd.DataFrame, cutoff: Any, horizon_days: int = K.CHURN_
         active = active.sort_values()
     except TypeError:  # mixed id types: keep first-seen order rather than fail
         pass
-    window = (dates > np.datetime64(cut)) & (dates <= np.datetime64(end))
+    window = (dates >= _end_of_day(cut)) & (dates < _end_of_day(end))
     churned = (~active.isin(pd.unique(cust[window]))).astype("int64")
     return pd.Series(churned, index=active.rename(customer_col), name="churned")
 

@@ -351,3 +351,11 @@ def test_constants_are_the_defaults():
 
     assert features.season_features.__kwdefaults__["holiday"] == constants.HOLIDAY_SEASON
     assert features.churn_labels.__defaults__[0] == constants.CHURN_HORIZON_DAYS
+
+
+def test_the_cut_off_day_is_history_whatever_the_time_of_day():
+    timed = HAND.assign(order_date=HAND["order_date"] + pd.Timedelta(hours=15))
+    rfm = features.rfm_table(timed, "2024-01-10")
+    pd.testing.assert_frame_equal(rfm, features.rfm_table(HAND, "2024-01-10"))  # D's 15:00 order counts
+    y_timed = features.churn_labels(timed, "2024-01-05", 5)
+    pd.testing.assert_series_equal(y_timed, features.churn_labels(HAND, "2024-01-05", 5))
