@@ -24,21 +24,44 @@ column is named in the error), and a non-constant ``y`` (for a constant ``y`` th
 nothing to explain: R² is undefined and the logistic maximum-likelihood estimate does not
 exist, so both fits raise ``ValueError``).
 
-The module also holds the small table builders the lesson needs
-(:func:`weekly_acquisition`, :func:`season_features`, :func:`repurchase_table`) and
-:func:`vif`, the variance inflation factor.
+Arguments are checked by :mod:`mkt_lessons._validation` (TypeError for a wrong type such as
+numbers stored as text, ValueError for a wrong value); results are frozen dataclasses
+(:class:`mkt_lessons._results.Result`) whose ``summary(alpha=0.05)`` is the coefficient
+table, with the package's spellings ``pvalue``, ``ci_low``, ``ci_high``.
+
+:class:`OLSRegressor` and :class:`LogisticClassifier` wrap :func:`ols` and :func:`fit_logistic`
+as scikit-learn estimators (``clone``, pipelines, cross-validation; the full result in
+``result_``). The module also holds :func:`vif`, the variance inflation factor. The lesson's tables
+(:func:`~mkt_lessons.features.weekly_acquisition`,
+:func:`~mkt_lessons.features.season_features`,
+:func:`~mkt_lessons.features.repurchase_table`) are features and live in
+:mod:`mkt_lessons.features`; they are re-exported here under their v1 names.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from mkt_lessons._results import Result
+from mkt_lessons._validation import (
+    check_1d,
+    check_bool,
+    check_int,
+    check_option,
+    check_real,
+    describe,
+)
+from mkt_lessons.features import repurchase_table, season_features, weekly_acquisition
 
 OLS_METHODS = ("qr", "normal", "gd")
 LOGISTIC_METHODS = ("newton", "gd")
@@ -56,33 +79,52 @@ class IllConditionedWarning(UserWarning):
 
 # --------------------------------------------------------------------------- validation
 def _as_matrix(X: Any, arg: str = "X") -> tuple[np.ndarray, list[str]]:
-    """A float copy of ``X`` as an (n, p) array and its column names."""
-    if isinstance(X, pd.DataFrame):
-        names = [str(c) for c in X.columns]
-        for c in X.columns:
-            if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c])):
-                raise TypeError(f"{arg} column {c!r} has dtype {X[c].dtype}; expected numbers "
-                                "(encode categories as 0/1 dummy columns first).")
-        arr = X.to_numpy(dtype=float, na_value=np.nan, copy=True)
-    elif isinstance(X, pd.Series):
-        if not (pd.api.types.is_numeric_dtype(X) or pd.api.types.is_bool_dtype(X)):
-            raise TypeError(f"{arg} has dtype {X.dtype}; expected numbers.")
-        names = [str(X.name) if X.name is not None else "x1"]
-        arr = X.to_numpy(dtype=float, na_value=np.nan, copy=True)[:, None]
+    """A float copy of ``X`` as an (n, p) array and its column names.
+
+    Text (also numbers stored as text), categories and dates are a TypeError; an empty
+    matrix, a 3-D array or a missing/infinite value a ValueError naming the column.
+    """
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        frame = X.to_frame() if isinstance(X, pd.Series) else X
+        names = ([str(X.name) if X.name is not None else "x1"] if isinstance(X, pd.Series)
+                 else [str(c) for c in frame.columns])
+        for j in range(frame.shape[1]):
+            col = frame.iloc[:, j]
+            if (isinstance(col.dtype, pd.CategoricalDtype)
+                    or not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col))):
+                raise TypeError(f"{arg}[{names[j]!r}] must be numeric, got dtype {col.dtype}: "
+                                "convert text with pd.to_numeric and encode categories as 0/1 "
+                                "dummy columns first")
+        if frame.shape[0] == 0 or frame.shape[1] == 0:
+            raise ValueError(f"{arg} is empty (shape {frame.shape}): there is nothing to fit")
+        arr = frame.to_numpy(dtype=float, na_value=np.nan, copy=True)
     else:
+        if X is None or isinstance(X, (str, bytes, dict, set)) or np.isscalar(X):
+            raise TypeError(f"{arg} must be a 2-D array or DataFrame of numbers, got {describe(X)}")
         try:
-            arr = np.array(X, dtype=float, copy=True)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{arg} must be numeric (an array or DataFrame of numbers); "
-                            f"could not convert it: {exc}") from None
+            raw = np.asarray(X)
+        except (TypeError, ValueError):
+            raise ValueError(f"{arg} must be a rectangular 2-D array (rows of equal length), "
+                             f"got {describe(X)}") from None
+        if raw.dtype.kind in "OUS":
+            bad = [v for v in raw.ravel() if v is not None and (
+                isinstance(v, (str, bytes)) or not isinstance(v, (numbers.Number, np.number)))]
+            if bad:
+                raise TypeError(f"{arg} must hold numbers, got {describe(bad[0])} among its "
+                                "values (convert text with pd.to_numeric)")
+            raw = np.array([np.nan if v is None else v for v in raw.ravel()],
+                           dtype=float).reshape(raw.shape)
+        elif raw.dtype.kind not in "biuf":
+            raise TypeError(f"{arg} must hold numbers, got dtype {raw.dtype}")
+        arr = raw.astype(float, copy=True)
         if arr.ndim == 1:
             arr = arr[:, None]
         if arr.ndim != 2:
             raise ValueError(f"{arg} must be 2-D (rows = observations, columns = features); "
                              f"got {arr.ndim} dimensions.")
+        if arr.shape[0] == 0 or arr.shape[1] == 0:
+            raise ValueError(f"{arg} is empty (shape {arr.shape}): there is nothing to fit")
         names = [f"x{j + 1}" for j in range(arr.shape[1])]
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{arg} is empty (shape {arr.shape}).")
     bad = ~np.isfinite(arr)
     if bad.any():
         cols = [names[j] for j in np.flatnonzero(bad.any(axis=0))]
@@ -91,30 +133,11 @@ def _as_matrix(X: Any, arg: str = "X") -> tuple[np.ndarray, list[str]]:
     return arr, names
 
 
-def _as_vector(y: Any, n: int, arg: str = "y") -> np.ndarray:
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise ValueError(f"{arg} must be one column; got a DataFrame with {y.shape[1]}.")
-        y = y.iloc[:, 0]
-    if isinstance(y, pd.Series) and not (pd.api.types.is_numeric_dtype(y)
-                                         or pd.api.types.is_bool_dtype(y)):
-        raise TypeError(f"{arg} has dtype {y.dtype}; expected numbers.")
-    try:
-        arr = (y.to_numpy(dtype=float, na_value=np.nan, copy=True) if isinstance(y, pd.Series)
-               else np.array(y, dtype=float, copy=True))
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{arg} must be numeric; could not convert it: {exc}") from None
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(f"{arg} must be 1-D (one value per row of X); got shape {arr.shape}.")
-    if len(arr) != n:
-        raise ValueError(f"X has {n} rows but {arg} has {len(arr)} values: they must match.")
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise ValueError(f"{arg} has {int(bad.sum())} missing or infinite value(s): drop those "
-                         "rows (from X too) before fitting.")
-    return arr
+def _as_vector(y: Any, n: int, arg: str = "y", kind: str = "numeric") -> np.ndarray:
+    """``y`` as a float (or 0/1 int) vector of length ``n``; an (n, 1) array is one column."""
+    if isinstance(y, np.ndarray) and y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    return check_1d(y, arg, kind=kind, length=n).astype(float)
 
 
 def _first_collinear(X: np.ndarray) -> tuple[int, int]:
@@ -134,8 +157,7 @@ def _first_collinear(X: np.ndarray) -> tuple[int, int]:
 
 def _design(X: Any, y: Any, add_intercept: bool) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Validated (X with intercept column if asked, y, names)."""
-    if not isinstance(add_intercept, (bool, np.bool_)):
-        raise TypeError(f"add_intercept must be True or False, got {add_intercept!r}.")
+    check_bool(add_intercept, "add_intercept")
     Xa, names = _as_matrix(X)
     ya = _as_vector(y, Xa.shape[0])
     if add_intercept:
@@ -166,23 +188,20 @@ def _design(X: Any, y: Any, add_intercept: bool) -> tuple[np.ndarray, np.ndarray
     return Xa, ya, names
 
 
-def _check_method(method: str, allowed: Sequence[str]) -> None:
-    if method not in allowed:
-        raise ValueError(f"method must be one of {list(allowed)}, got {method!r}.")
-
-
-def _check_positive(value: float | None, arg: str, *, integer: bool = False) -> None:
-    if value is None:
-        return
-    ok = isinstance(value, (int, np.integer)) if integer else isinstance(value, (int, float, np.number))
-    if not ok or isinstance(value, bool) or not value > 0 or not math.isfinite(value):
-        kind = "a positive integer" if integer else "a positive number"
-        raise ValueError(f"{arg} must be {kind}, got {value!r}.")
-
-
 # --------------------------------------------------------------------------- results
+def _check_alpha(alpha: Any, level: Any) -> float:
+    """The significance level; ``level`` is the v1 spelling (``level=0.95`` is ``alpha=0.05``)."""
+    if level is not None:
+        level = check_real(level, "level", low=0, high=1, low_open=True, high_open=True)
+        return 1.0 - level
+    if isinstance(alpha, (float, np.floating)) and 0.5 <= alpha < 1:
+        raise ValueError(f"alpha is the significance level (a 95% interval has alpha=0.05), "
+                         f"got {alpha:g}: did you mean alpha={1 - alpha:.2g}?")
+    return check_real(alpha, "alpha", low=0, high=0.5, low_open=True, high_open=True)
+
+
 @dataclass(frozen=True, repr=False)
-class _Fit:
+class _Fit(Result):
     coef: np.ndarray
     stderr: np.ndarray
     cov: np.ndarray
@@ -194,10 +213,8 @@ class _Fit:
     converged: bool
     loss_history: list[float] = field(default_factory=list)
 
-    def _quantile(self, level: float) -> float:
-        if not (isinstance(level, (int, float, np.floating)) and 0 < level < 1):
-            raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}.")
-        return float(self._dist().ppf(0.5 + level / 2))
+    def _quantile(self, alpha: float) -> float:
+        return float(self._dist().ppf(1 - alpha / 2))
 
     def _dist(self):  # pragma: no cover - overridden
         raise NotImplementedError
@@ -207,19 +224,27 @@ class _Fit:
         """The coefficients as a Series indexed by column name."""
         return pd.Series(self.coef, index=self.names, name="coef")
 
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Confidence intervals ``coef ± q·stderr`` (t for OLS, normal for logistic)."""
-        q = self._quantile(level)
+    def conf_int(self, alpha: float = 0.05, *, level: float | None = None) -> pd.DataFrame:
+        """Confidence intervals ``coef ± q·stderr`` (t for OLS, normal for logistic).
+
+        ``alpha`` is the significance level (0.05 gives a 95% interval); ``level=0.95`` is
+        the v1 spelling of the same and still works. Columns ``low`` and ``high`` (as in v1).
+        """
+        q = self._quantile(_check_alpha(alpha, level))
         return pd.DataFrame({"low": self.coef - q * self.stderr,
                              "high": self.coef + q * self.stderr}, index=self.names)
 
-    def summary(self, level: float = 0.95) -> pd.DataFrame:
-        """Coefficient table: coef, stderr, statistic, p_value and the ``level`` interval."""
+    def summary(self, alpha: float = 0.05, *, level: float | None = None) -> pd.DataFrame:
+        """Coefficient table: coef, stderr, statistic, pvalue and the 1 − ``alpha`` interval.
+
+        The columns use the package's spellings: ``pvalue`` (two-sided), ``ci_low``,
+        ``ci_high``. ``str(fit)`` shows the scalar fields, as for every result.
+        """
         stat = self.coef / self.stderr
         p = 2 * self._dist().sf(np.abs(stat))
-        ci = self.conf_int(level)
+        ci = self.conf_int(alpha, level=level)
         return pd.DataFrame({"coef": self.coef, "stderr": self.stderr, "statistic": stat,
-                             "p_value": p, "ci_low": ci["low"].to_numpy(),
+                             "pvalue": p, "ci_low": ci["low"].to_numpy(),
                              "ci_high": ci["high"].to_numpy()},
                             index=pd.Index(self.names, name="term"))
 
@@ -361,10 +386,12 @@ def ols(X: Any, y: Any, *, method: str = "qr", add_intercept: bool = True,
     >>> ols(x, 1 + 2 * x + np.array([0.1, -0.1, -0.1, 0.1])).coef.round(6)
     array([1., 2.])
     """
-    _check_method(method, OLS_METHODS)
-    _check_positive(learning_rate, "learning_rate")
-    _check_positive(tol, "tol")
-    _check_positive(max_iter, "max_iter", integer=True)
+    check_option(method, "method", OLS_METHODS)
+    learning_rate = check_real(learning_rate, "learning_rate", low=0, low_open=True,
+                               allow_none=True)
+    tol = check_real(tol, "tol", low=0, low_open=True)
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    scale = check_bool(scale, "scale")
     Xa, ya, names = _design(X, y, add_intercept)
     n, p = Xa.shape
     n_iter, converged, history = None, True, []
@@ -461,25 +488,66 @@ def _ols_gd(X, y, has_intercept, learning_rate, tol, max_iter, scale):
 
 # --------------------------------------------------------------------------- logistic
 def sigmoid(z: Any) -> np.ndarray:
-    """1 / (1 + e^(−z)), computed without overflow for large |z|."""
-    z = np.asarray(z, dtype=float)
+    """1 / (1 + e^(−z)), computed without overflow for large |z|.
+
+    Parameters
+    ----------
+    z : float or array-like of numbers
+        Any shape; text or a missing value (NaN) is refused.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``z``, values in [0, 1].
+
+    Examples
+    --------
+    >>> sigmoid([-800.0, 0.0, 2.0]).round(4)
+    array([0.    , 0.5   , 0.8808])
+    """
+    z = _numbers(z, "z")
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _numbers(values: Any, name: str) -> np.ndarray:
+    """A float array of any shape from numbers (text, None, NaN or inf refused)."""
+    if values is None or isinstance(values, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be numbers, got {describe(values)}")
+    if isinstance(values, pd.DataFrame):
+        return _as_matrix(values, name)[0]
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a rectangular array of numbers, "
+                         f"got {describe(values)}") from None
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        if arr.dtype.kind == "O" and arr.ndim == 1:
+            return check_1d(values, name)
+        raise TypeError(f"{name} must be numbers, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} has {int((~np.isfinite(arr)).sum())} missing or infinite "
+                         "value(s) (NaN/inf)")
+    return arr
+
+
 def _lowlevel(coef: Any, X: Any, y: Any | None = None):
-    b = np.asarray(coef, dtype=float)
-    Xa = np.asarray(X, dtype=float)
+    if np.ndim(X) == 0 if not isinstance(X, (str, bytes, dict, set)) and X is not None else False:
+        raise TypeError(f"X must be a 2-D array (the design matrix), got {describe(X)}")
+    Xa = _numbers(X, "X")
     if Xa.ndim != 2:
-        raise ValueError(f"X must be 2-D, got shape {Xa.shape}.")
-    if b.shape != (Xa.shape[1],):
+        raise ValueError(f"X must be 2-D (the design matrix, intercept column included), "
+                         f"got shape {Xa.shape}.")
+    if Xa.shape[0] == 0:
+        raise ValueError("X is empty (0 rows): the mean loss is undefined")
+    b = check_1d(coef, "coef")
+    if len(b) != Xa.shape[1]:
         raise ValueError(f"coef must have one value per column of X ({Xa.shape[1]}), "
-                         f"got shape {b.shape}.")
+                         f"got {len(b)}")
     if y is None:
         return b, Xa, None
-    ya = np.asarray(y, dtype=float)
-    if ya.shape != (Xa.shape[0],):
-        raise ValueError(f"X has {Xa.shape[0]} rows but y has shape {ya.shape}: they must match.")
+    ya = check_1d(y, "y", length=Xa.shape[0], low=0, high=1)
     return b, Xa, ya
 
 
@@ -488,6 +556,26 @@ def logistic_loss(coef: Any, X: Any, y: Any) -> float:
 
     Written as mean(log(1 + e^z) − y·z) with z = Xb, which never takes log(0).
     ``X`` is the design matrix as given (include the intercept column yourself).
+
+    Parameters
+    ----------
+    coef : array-like, shape (p,)
+        Coefficients, one per column of ``X``.
+    X : array-like, shape (n, p)
+        Design matrix (numbers, no NaN).
+    y : array-like, shape (n,)
+        Outcomes in [0, 1] (usually 0/1).
+
+    Returns
+    -------
+    float
+        The mean loss.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> round(logistic_loss([0.0, 0.0], X, [0, 1]), 6)  # p = 0.5 everywhere: log 2
+    0.693147
     """
     b, Xa, ya = _lowlevel(coef, X, y)
     z = Xa @ b
@@ -499,30 +587,83 @@ def logistic_grad(coef: Any, X: Any, y: Any) -> np.ndarray:
 
     The σ'(z) = p(1 − p) from the chain rule cancels against the 1/p and 1/(1 − p) of the
     log: there is no sigmoid-derivative factor left in the gradient.
+
+    Parameters
+    ----------
+    coef, X, y
+        As in :func:`logistic_loss`.
+
+    Returns
+    -------
+    ndarray, shape (p,)
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> logistic_grad([0.0, 0.0], X, [0, 1])  # (p - y) = (0.5, -0.5)
+    array([ 0.  , -0.25])
     """
     b, Xa, ya = _lowlevel(coef, X, y)
     return Xa.T @ (sigmoid(Xa @ b) - ya) / len(ya)
 
 
 def logistic_hessian(coef: Any, X: Any) -> np.ndarray:
-    """Hessian of :func:`logistic_loss`: XᵀWX/n with W = diag(p(1 − p))."""
+    """Hessian of :func:`logistic_loss`: XᵀWX/n with W = diag(p(1 − p)).
+
+    Parameters
+    ----------
+    coef, X
+        As in :func:`logistic_loss` (the Hessian does not depend on y).
+
+    Returns
+    -------
+    ndarray, shape (p, p)
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> logistic_hessian([0.0, 0.0], X)  # p(1 - p) = 1/4
+    array([[0.25 , 0.125],
+           [0.125, 0.125]])
+    """
     b, Xa, _ = _lowlevel(coef, X)
     p = sigmoid(Xa @ b)
     return Xa.T @ (Xa * (p * (1 - p))[:, None]) / len(Xa)
 
 
 @dataclass(frozen=True)
-class GradientCheck:
-    """Result of :func:`check_gradient`."""
+class GradientCheck(Result):
+    """Result of :func:`check_gradient`.
+
+    Attributes
+    ----------
+    analytic, numeric : ndarray
+        The gradient under test and its central finite-difference estimate.
+    max_abs_error : float
+        The largest absolute difference of a component.
+    rel_error : float
+        ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) (0 when both are 0).
+    """
 
     analytic: np.ndarray
     numeric: np.ndarray
     max_abs_error: float
-    rel_error: float  # ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖)
+    rel_error: float
 
     def ok(self, tol: float = 1e-6) -> bool:
-        """True if every component agrees to ``tol`` (absolute)."""
-        return self.max_abs_error <= tol
+        """True if every component agrees to ``tol`` (absolute, > 0)."""
+        return self.max_abs_error <= check_real(tol, "tol", low=0, low_open=True)
+
+
+def _scalar(value: Any) -> float:
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
+        value = value.ravel()[0]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        raise TypeError(f"fun(x) must return one number, got {describe(value)}")
+    out = float(value)
+    if not math.isfinite(out):
+        raise ValueError(f"fun(x) returned {out} near x: the finite differences are undefined")
+    return out
 
 
 def check_gradient(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], Any],
@@ -547,19 +688,29 @@ def check_gradient(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarra
     -------
     GradientCheck
         ``analytic``, ``numeric``, ``max_abs_error``, ``rel_error`` and ``ok(tol)``.
+
+    Examples
+    --------
+    >>> chk = check_gradient(lambda v: float(v @ v), lambda v: 2 * v, [1.0, -2.0])
+    >>> chk.ok(1e-8), chk.max_abs_error < 1e-8
+    (True, True)
+    >>> check_gradient(lambda v: float(v @ v), lambda v: v, [1.0, -2.0]).ok()  # wrong: no 2
+    False
     """
-    _check_positive(eps, "eps")
-    x0 = np.array(x, dtype=float, copy=True)
-    if x0.ndim != 1:
-        raise ValueError(f"x must be 1-D, got shape {x0.shape}.")
-    analytic = np.asarray(grad(x0.copy()), dtype=float)
+    for name, f in (("fun", fun), ("grad", grad)):
+        if not callable(f):
+            raise TypeError(f"{name} must be a function of x, got {describe(f)}")
+    eps = check_real(eps, "eps", low=0, low_open=True)
+    x0 = check_1d(x, "x")
+    analytic = check_1d(grad(x0.copy()), "grad(x)")
     if analytic.shape != x0.shape:
-        raise ValueError(f"grad(x) returned shape {analytic.shape}; expected {x0.shape}.")
+        raise ValueError(f"grad(x) returned shape {analytic.shape}; expected {x0.shape} "
+                         "(one value per component of x)")
     numeric = np.empty_like(x0)
     for i in range(len(x0)):
         step = np.zeros_like(x0)
         step[i] = eps
-        numeric[i] = (float(fun(x0 + step)) - float(fun(x0 - step))) / (2 * eps)
+        numeric[i] = (_scalar(fun(x0 + step)) - _scalar(fun(x0 - step))) / (2 * eps)
     diff = analytic - numeric
     denom = np.linalg.norm(analytic) + np.linalg.norm(numeric)
     rel = float(np.linalg.norm(diff) / denom) if denom > 0 else 0.0
@@ -616,14 +767,14 @@ def fit_logistic(X: Any, y: Any, *, method: str = "newton", add_intercept: bool 
     >>> fit.n_iter <= 10, fit.converged
     (True, True)
     """
-    _check_method(method, LOGISTIC_METHODS)
-    _check_positive(tol, "tol")
-    _check_positive(max_iter, "max_iter", integer=True)
-    _check_positive(learning_rate, "learning_rate")
-    yv = _as_vector(y, _as_matrix(X)[0].shape[0])
-    if not np.isin(yv, (0.0, 1.0)).all():
-        raise ValueError("y must contain only 0 and 1 (or False/True); found "
-                         f"{sorted(set(np.unique(yv)) - {0.0, 1.0})[:5]}.")
+    check_option(method, "method", LOGISTIC_METHODS)
+    tol = check_real(tol, "tol", low=0, low_open=True)
+    max_iter = check_int(max_iter, "max_iter", low=1, allow_none=True)
+    learning_rate = check_real(learning_rate, "learning_rate", low=0, low_open=True,
+                               allow_none=True)
+    scale = check_bool(scale, "scale")
+    check_bool(add_intercept, "add_intercept")
+    yv = _as_vector(y, _as_matrix(X)[0].shape[0], kind="binary")
     if np.ptp(yv) == 0:
         raise ValueError(f"y contains only {int(yv[0])}s: with one class the maximum-likelihood "
                          "estimate does not exist (the intercept runs off to infinity).")
@@ -716,10 +867,23 @@ def vif(X: Any) -> pd.Series:
     (1 = no inflation; above ~5-10 is usually called serious). Pass the features without
     the intercept column.
 
+    Parameters
+    ----------
+    X : array-like or DataFrame, shape (n, p)
+        Features without the intercept (numbers, no NaN, no constant column).
+
     Returns
     -------
     Series
         One VIF per column, indexed by column name (inf for an exact linear combination).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=200)
+    >>> X = pd.DataFrame({"a": a, "b": a + rng.normal(size=200), "c": rng.normal(size=200)})
+    >>> (vif(X).round(1) > [1.5, 1.5, 1.1]).tolist()
+    [True, True, False]
     """
     Xa, names = _as_matrix(X)
     if Xa.shape[1] < 2:
@@ -736,125 +900,139 @@ def vif(X: Any) -> pd.Series:
     return pd.Series(out, index=names, name="vif")
 
 
-# --------------------------------------------------------------------------- lesson tables
-def weekly_acquisition(customers: pd.DataFrame, spend: pd.DataFrame,
-                       orders: pd.DataFrame | None = None, *, end: Any = None,
-                       signup_col: str = "signup_date", customer_col: str = "customer_id",
-                       week_col: str = "week_start", channel_col: str = "channel",
-                       spend_col: str = "spend", order_col: str = "order_id",
-                       date_col: str = "order_date", amount_col: str = "revenue") -> pd.DataFrame:
-    """One row per spend week: spend per channel, new customers and first-order revenue.
+# --------------------------------------------------------------------------- estimators
+class OLSRegressor(RegressorMixin, BaseEstimator):
+    """:func:`ols` as a scikit-learn regressor, for pipelines and cross-validation.
 
-    Weeks run Sunday to Saturday and are labelled by their Sunday (``week_col`` of
-    ``spend``). New customers are counted by signup week; ``first_order_revenue`` (only
-    when ``orders`` is given) is the revenue of each new customer's first order.
-    ``days_in_window`` counts the week's days up to ``end`` (default: the last signup
-    date) so a partial final week can be seen and dropped; nothing is dropped here.
+    ``fit`` runs the NumPy implementation (QR, normal equations or gradient descent) and
+    keeps its full :class:`OLSResult` in ``result_`` (standard errors, ``summary()``).
 
-    Returns
-    -------
-    DataFrame
-        ``week_start``, one spend column per channel (in the order they first appear),
-        ``new_customers``, [``first_order_revenue``], ``days_in_window``.
+    Parameters
+    ----------
+    method : {"qr", "normal", "gd"}
+    fit_intercept : bool
+        Add an intercept (``ols(add_intercept=...)``).
+    learning_rate, tol, max_iter, scale
+        As in :func:`ols`.
+
+    Attributes
+    ----------
+    coef_ : ndarray, shape (n_features,)
+        Slopes (without the intercept), as scikit-learn's ``LinearRegression``.
+    intercept_ : float
+        0.0 without an intercept.
+    result_ : OLSResult
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> model = OLSRegressor().fit(X, [1.1, 2.9, 5.1, 6.9])
+    >>> round(model.intercept_, 6), model.coef_.round(6)
+    (1.06, array([1.96]))
     """
-    for name, df, cols in (("customers", customers, [signup_col, customer_col]),
-                           ("spend", spend, [week_col, channel_col, spend_col])):
-        if not isinstance(df, pd.DataFrame):
-            raise TypeError(f"{name} must be a DataFrame, got {type(df).__name__}.")
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise ValueError(f"{name} lacks column(s) {missing}.")
-    if spend.duplicated([week_col, channel_col]).any():
-        raise ValueError(f"spend has more than one row for some ({week_col}, {channel_col}).")
-    weeks = pd.to_datetime(spend[week_col])
-    channels = list(dict.fromkeys(spend[channel_col].astype(str)))
-    wide = (spend.assign(**{week_col: weeks, channel_col: spend[channel_col].astype(str)})
-            .pivot(index=week_col, columns=channel_col, values=spend_col)
-            .reindex(columns=channels).fillna(0.0))
-    wide.columns.name = None
-    signup = pd.to_datetime(customers[signup_col])
-    signup_week = signup.dt.to_period("W-SAT").dt.start_time
-    outside = ~signup_week.isin(wide.index)
-    if outside.any():
-        raise ValueError(f"{int(outside.sum())} customers signed up in weeks that spend does not "
-                         f"cover (e.g. {signup.loc[outside].iloc[0]:%Y-%m-%d}): pass matching "
-                         "tables or filter customers first.")
-    out = wide.assign(new_customers=signup_week.value_counts().reindex(wide.index, fill_value=0)
-                      .astype("int64"))
-    if orders is not None:
-        missing = [c for c in (customer_col, order_col, date_col, amount_col)
-                   if c not in orders.columns]
-        if missing:
-            raise ValueError(f"orders lacks column(s) {missing}.")
-        first = (orders.sort_values([date_col, order_col])
-                 .drop_duplicates(customer_col)[[customer_col, order_col]])
-        rev = (orders.merge(first, on=[customer_col, order_col])
-               .groupby(customer_col)[amount_col].sum())
-        week_of = pd.Series(signup_week.to_numpy(), index=customers[customer_col].to_numpy())
-        by_week = rev.groupby(week_of.reindex(rev.index).to_numpy()).sum()
-        out["first_order_revenue"] = by_week.reindex(out.index, fill_value=0.0).to_numpy()
-    end = signup.max() if end is None else pd.Timestamp(end)
-    out["days_in_window"] = np.clip((end - out.index).days + 1, 0, 7).astype("int64")
-    return out.reset_index(names=week_col)
+
+    def __init__(self, method: str = "qr", fit_intercept: bool = True,
+                 learning_rate: float | None = None, tol: float = 1e-12,
+                 max_iter: int = 100_000, scale: bool = True):
+        self.method = method
+        self.fit_intercept = fit_intercept
+        self.learning_rate = learning_rate
+        self.tol = tol
+        self.max_iter = max_iter
+        self.scale = scale
+
+    def fit(self, X: Any, y: Any) -> OLSRegressor:
+        """Fit by :func:`ols`; return self."""
+        intercept = check_bool(self.fit_intercept, "fit_intercept")
+        res = ols(X, y, method=self.method, add_intercept=intercept,
+                  learning_rate=self.learning_rate, tol=self.tol, max_iter=self.max_iter,
+                  scale=self.scale)
+        self.result_ = res
+        self.coef_ = res.coef[1:] if intercept else res.coef.copy()
+        self.intercept_ = float(res.coef[0]) if intercept else 0.0
+        self.n_features_in_ = len(self.coef_)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions Xb for rows with the fitted columns."""
+        check_is_fitted(self, "result_")
+        return self.result_.predict(X)
 
 
-def season_features(week_start: Any, *, holiday: tuple[str, str] = ("11-10", "12-22"),
-                    period_days: float = 365.25) -> pd.DataFrame:
-    """Season controls for weekly data, evaluated at each week's midpoint (start + 3 days).
+class LogisticClassifier(ClassifierMixin, BaseEstimator):
+    """:func:`fit_logistic` (Newton/IRLS or gradient descent, unpenalised) as a classifier.
 
-    ``yearly_cos`` / ``yearly_sin`` are cos and sin of 2π·day-of-year/period: together
-    they fit a yearly wave of any phase. ``holiday`` is 1 for weeks whose midpoint falls in
-    the holiday trading period (``"MM-DD"`` start and end, inclusive), else 0.
+    Labels must be 0/1 (or False/True); ``classes_`` is ``[0, 1]``. The full
+    :class:`LogisticResult` is kept in ``result_``.
+
+    Parameters
+    ----------
+    method : {"newton", "gd"}
+    fit_intercept : bool
+    tol, max_iter, learning_rate, scale
+        As in :func:`fit_logistic`.
+
+    Attributes
+    ----------
+    coef_ : ndarray, shape (1, n_features)
+        Log-odds slopes, laid out as scikit-learn's ``LogisticRegression``.
+    intercept_ : ndarray, shape (1,)
+    classes_ : ndarray ``[0, 1]``
+    result_ : LogisticResult
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
+    >>> clf = LogisticClassifier().fit(X, [0, 0, 1, 0, 1, 1])
+    >>> clf.predict([[0.0], [5.0]])
+    array([0, 1])
+    >>> clf.predict_proba([[2.5]]).round(3)
+    array([[0.5, 0.5]])
     """
-    ws = pd.DatetimeIndex(pd.to_datetime(week_start))
-    mid = ws + pd.Timedelta(days=3)
-    angle = 2 * np.pi * np.asarray(mid.day_of_year, dtype=float) / period_days
-    md = np.asarray(mid.strftime("%m-%d"))
-    lo, hi = holiday
-    if not (len(lo) == len(hi) == 5 and lo[2] == hi[2] == "-"):
-        raise ValueError(f"holiday must be ('MM-DD', 'MM-DD'), got {holiday!r}.")
-    flag = ((md >= lo) & (md <= hi)) if lo <= hi else ((md >= lo) | (md <= hi))
-    return pd.DataFrame({"yearly_cos": np.cos(angle), "yearly_sin": np.sin(angle),
-                         "holiday": flag.astype(float)})
+
+    def __init__(self, method: str = "newton", fit_intercept: bool = True, tol: float = 1e-10,
+                 max_iter: int | None = None, learning_rate: float | None = None,
+                 scale: bool = True):
+        self.method = method
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.scale = scale
+
+    def fit(self, X: Any, y: Any) -> LogisticClassifier:
+        """Fit by :func:`fit_logistic`; return self."""
+        intercept = check_bool(self.fit_intercept, "fit_intercept")
+        res = fit_logistic(X, y, method=self.method, add_intercept=intercept, tol=self.tol,
+                           max_iter=self.max_iter, learning_rate=self.learning_rate,
+                           scale=self.scale)
+        self.result_ = res
+        slopes = res.coef[1:] if intercept else res.coef
+        self.coef_ = slopes.reshape(1, -1).copy()
+        self.intercept_ = np.array([res.coef[0] if intercept else 0.0])
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = self.coef_.shape[1]
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Columns P(y = 0), P(y = 1), as scikit-learn's classifiers."""
+        check_is_fitted(self, "result_")
+        p1 = self.result_.predict_proba(X)
+        return np.column_stack([1 - p1, p1])
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The log-odds xᵀb."""
+        check_is_fitted(self, "result_")
+        return self.result_._design_for(X) @ self.result_.coef
+
+    def predict(self, X: Any) -> np.ndarray:
+        """1 where P(y = 1) > 0.5, else 0."""
+        return (self.predict_proba(X)[:, 1] > 0.5).astype(int)
 
 
-def repurchase_table(orders: pd.DataFrame, cutoff: Any, *, horizon_days: int = 90,
-                     customer_col: str = "customer_id", order_col: str = "order_id",
-                     date_col: str = "order_date", amount_col: str = "revenue") -> pd.DataFrame:
-    """Features at ``cutoff`` and whether each customer buys again within the horizon.
-
-    Uses only orders on or before ``cutoff`` for the features (no leakage) and orders in
-    (cutoff, cutoff + horizon_days] for the label; customers with no order by the cut-off
-    are not in the table.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``recency_days`` (cutoff − last order), ``frequency`` (distinct
-        orders), ``monetary`` (total revenue), ``tenure_days`` (cutoff − first order),
-        ``repurchased`` (0/1).
-    """
-    missing = [c for c in (customer_col, order_col, date_col, amount_col) if c not in orders]
-    if missing:
-        raise ValueError(f"orders lacks column(s) {missing}.")
-    _check_positive(horizon_days, "horizon_days", integer=True)
-    cut = pd.Timestamp(cutoff)
-    dates = pd.to_datetime(orders[date_col])
-    past = orders[dates <= cut].assign(**{date_col: dates[dates <= cut]})
-    g = past.groupby(customer_col)
-    table = pd.DataFrame({
-        "recency_days": (cut - g[date_col].max()).dt.days,
-        "frequency": g[order_col].nunique(),
-        "monetary": g[amount_col].sum(),
-        "tenure_days": (cut - g[date_col].min()).dt.days,
-    })
-    future = (dates > cut) & (dates <= cut + pd.Timedelta(days=horizon_days))
-    buyers = set(orders.loc[future, customer_col])
-    table["repurchased"] = table.index.isin(buyers).astype("int64")
-    return table.rename_axis(customer_col).reset_index()
-
-
-__all__ = ["ConvergenceWarning", "GradientCheck", "IllConditionedWarning", "LogisticResult",
-           "OLSResult", "check_gradient", "fit_logistic", "logistic_grad", "logistic_hessian",
+__all__ = ["ConvergenceWarning", "GradientCheck", "IllConditionedWarning", "LogisticClassifier",
+           "LogisticResult", "OLSRegressor", "OLSResult", "check_gradient", "fit_logistic", "logistic_grad", "logistic_hessian",
            "logistic_loss", "ols", "repurchase_table", "season_features", "sigmoid", "vif",
            "weekly_acquisition"]

@@ -21,6 +21,12 @@ def products():
     return data.load_products()
 
 
+@pytest.fixture(scope="module")
+def lesson_weekly():
+    return features.weekly_acquisition(data.load_customers(), data.load_marketing_spend(),
+                                       data.load_orders())
+
+
 def _lines(rows):
     df = pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "product_id",
                                      "quantity", "discount", "revenue"])
@@ -226,3 +232,130 @@ def test_feature_pipeline_with_estimator_and_bad_input():
         features.feature_pipeline(["a"], log_columns=["b"])
     with pytest.raises(TypeError, match="numeric"):
         features.feature_pipeline("frequency")
+
+
+# --------------------------------------------------------------------------- lesson 03 tables
+def test_weekly_acquisition_hand_computed():
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"],
+                              "signup_date": pd.to_datetime(["2024-01-07", "2024-01-13",
+                                                             "2024-01-14", "2024-01-16"])})
+    spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-07"] * 2 + ["2024-01-14"] * 2),
+                          "channel": ["search", "social"] * 2, "spend": [10.0, 20, 30, 40]})
+    orders = pd.DataFrame({"order_id": ["o1", "o1", "o2", "o3", "o4", "o5"],
+                           "customer_id": ["a", "a", "b", "a", "c", "d"],
+                           "order_date": pd.to_datetime(["2024-01-07", "2024-01-07", "2024-01-13",
+                                                         "2024-01-15", "2024-01-14", "2024-01-16"]),
+                           "revenue": [5.0, 6.0, 7.0, 100.0, 8.0, 9.0]})
+    w = features.weekly_acquisition(customers, spend, orders)
+    assert list(w.columns) == ["week_start", "search", "social", "new_customers",
+                               "first_order_revenue", "days_in_window"]
+    assert w["new_customers"].tolist() == [2, 2]  # Sun 7th + Sat 13th; Sun 14th + Tue 16th
+    assert w["first_order_revenue"].tolist() == [18.0, 17.0]  # a's repeat order not counted
+    assert w["days_in_window"].tolist() == [7, 3]  # last signup Tue 16th: Sun-Tue
+    assert w["search"].tolist() == [10.0, 30.0]
+    with pytest.raises(ValueError, match="do not cover|does not cover"):
+        features.weekly_acquisition(customers.assign(signup_date=pd.Timestamp("2025-01-01")), spend)
+    with pytest.raises(ValueError, match="lacks the column"):
+        features.weekly_acquisition(customers.drop(columns="signup_date"), spend)
+
+
+def test_weekly_acquisition_on_bundled_data(lesson_weekly):
+    w = lesson_weekly
+    customers = data.load_customers()
+    assert w["new_customers"].sum() == len(customers)
+    assert w["week_start"].dt.day_of_week.eq(6).all()  # Sundays
+    assert w["days_in_window"].iloc[-1] == 3 and (w["days_in_window"].iloc[:-1] == 7).all()
+    # truth's weekly counts (summed over channels) are the same numbers
+    truth = (data.load_truth().weekly_acquisition.groupby("week_start")["new_customers"].sum())
+    np.testing.assert_array_equal(w.set_index("week_start")["new_customers"], truth)
+
+
+def test_season_features():
+    weeks = pd.to_datetime(["2023-11-05", "2023-11-12", "2023-12-17", "2023-12-24", "2024-06-30"])
+    s = features.season_features(weeks)
+    # midpoints Nov 8, Nov 15, Dec 20, Dec 27, Jul 3
+    assert s["holiday"].tolist() == [0.0, 1.0, 1.0, 0.0, 0.0]
+    np.testing.assert_allclose(s["yearly_cos"] ** 2 + s["yearly_sin"] ** 2, 1.0)
+    wrap = features.season_features(weeks, holiday=("12-15", "01-10"))
+    assert wrap["holiday"].tolist() == [0.0, 0.0, 1.0, 1.0, 0.0]
+    with pytest.raises(ValueError, match="MM-DD"):
+        features.season_features(weeks, holiday=("Nov 10", "Dec 22"))
+
+
+def test_repurchase_table_hand_computed():
+    orders = pd.DataFrame({
+        "order_id": ["1", "1", "2", "3", "4", "5"],
+        "customer_id": ["a", "a", "a", "b", "b", "c"],
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-21", "2024-01-11",
+                                      "2024-03-30", "2024-02-01"]),
+        "revenue": [10.0, 5.0, 20.0, 7.0, 99.0, 3.0]})
+    t = features.repurchase_table(orders, "2024-01-31", horizon_days=30)
+    assert t["customer_id"].tolist() == ["a", "b"]  # c has no order by the cut-off
+    assert t["recency_days"].tolist() == [10, 20]
+    assert t["frequency"].tolist() == [2, 1]
+    assert t["monetary"].tolist() == [35.0, 7.0]
+    assert t["tenure_days"].tolist() == [30, 20]
+    assert t["repurchased"].tolist() == [0, 0]  # b's next order is 59 days later
+    t59 = features.repurchase_table(orders, "2024-01-31", horizon_days=59)  # window ends Mar 30
+    assert t59["repurchased"].tolist() == [0, 1]
+    # A window past the last order would count "no data" as "no order": refused ...
+    with pytest.raises(ValueError, match="data_end 2024-03-30"):
+        features.repurchase_table(orders, "2024-01-31", horizon_days=60)
+    # ... unless the caller says the table covers that day.
+    t60 = features.repurchase_table(orders, "2024-01-31", horizon_days=60, data_end="2024-03-31")
+    assert t60["repurchased"].tolist() == [0, 1]
+
+
+def test_repurchase_table_agrees_with_rfm_and_churn_labels(orders):
+    t = features.repurchase_table(orders, CUT).set_index("customer_id")
+    rfm = features.rfm_table(orders, CUT)
+    pd.testing.assert_frame_equal(t[rfm.columns], rfm)
+    y = features.churn_labels(orders, CUT, 90)
+    assert (t["repurchased"] == 1 - y).all()
+
+
+def test_repurchase_table_refuses_revenue_stored_as_text():
+    orders = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["a", "a"],
+                           "order_date": pd.to_datetime(["2024-01-01", "2024-01-20"]),
+                           "revenue": ["10.0", "5.0"]})
+    with pytest.raises(TypeError, match="revenue"):  # v1 returned '10.0' + ... as monetary
+        features.repurchase_table(orders, "2024-01-05", horizon_days=10)
+
+
+# --------------------------------------------------------------------------- conventions
+@pytest.mark.parametrize("call", [
+    lambda o: features.rfm_table(o, "2024-01-10"),
+    lambda o: features.churn_labels(o, "2024-01-05", 5),
+    lambda o: features.customer_features(o, "2024-01-10"),
+    lambda o: features.repurchase_table(o, "2024-01-05", horizon_days=5),
+])
+def test_time_zone_aware_dates_are_refused_with_the_fix(call):
+    aware = HAND.assign(order_date=HAND["order_date"].dt.tz_localize("UTC"))
+    with pytest.raises(ValueError, match="tz_localize\\(None\\)"):
+        call(aware)
+
+
+def test_label_window_must_end_by_the_last_order_unless_told(orders):
+    last = orders["order_date"].max()
+    late = last - pd.Timedelta(days=30)
+    with pytest.raises(ValueError, match="cutoff"):
+        features.churn_labels(orders, late, 90)  # "no order" would mean "no data"
+    y = features.churn_labels(orders, last - pd.Timedelta(days=90), 90)
+    assert set(y.unique()) == {0, 1}
+    told = features.churn_labels(orders, late, 90, data_end=last + pd.Timedelta(days=60))
+    assert len(told) > 0  # the caller vouches for the quiet days
+
+
+def test_constants_are_the_defaults():
+    from mkt_lessons import constants
+
+    assert features.season_features.__kwdefaults__["holiday"] == constants.HOLIDAY_SEASON
+    assert features.churn_labels.__defaults__[0] == constants.CHURN_HORIZON_DAYS
+
+
+def test_the_cut_off_day_is_history_whatever_the_time_of_day():
+    timed = HAND.assign(order_date=HAND["order_date"] + pd.Timedelta(hours=15))
+    rfm = features.rfm_table(timed, "2024-01-10")
+    pd.testing.assert_frame_equal(rfm, features.rfm_table(HAND, "2024-01-10"))  # D's 15:00 order counts
+    y_timed = features.churn_labels(timed, "2024-01-05", 5)
+    pd.testing.assert_series_equal(y_timed, features.churn_labels(HAND, "2024-01-05", 5))

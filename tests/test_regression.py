@@ -79,7 +79,7 @@ def test_ols_matches_statsmodels(linear_data, method):
     np.testing.assert_allclose(fit.conf_int().to_numpy(), ref.conf_int().to_numpy(), rtol=1e-8)
     summ = fit.summary()
     assert list(summ.index) == ["const", "spend", "promo", "temp"]
-    np.testing.assert_allclose(summ["p_value"], ref.pvalues, rtol=1e-6, atol=1e-300)
+    np.testing.assert_allclose(summ["pvalue"], ref.pvalues, rtol=1e-6, atol=1e-300)
     np.testing.assert_allclose(summ["statistic"], ref.tvalues, rtol=1e-8)
     np.testing.assert_allclose(fit.predict(X.iloc[:5]), ref.fittedvalues.iloc[:5], rtol=1e-9)
 
@@ -197,7 +197,7 @@ def test_nan_inf_lengths_and_types(linear_data):
     yn.iloc[0] = np.nan
     with pytest.raises(ValueError, match="y has 1 missing"):
         rg.ols(X, yn)
-    with pytest.raises(ValueError, match="300 rows but y has 299"):
+    with pytest.raises(ValueError, match="y must have 300 values"):
         rg.ols(X, y.iloc[:-1])
     with pytest.raises(TypeError, match="'region'"):
         rg.ols(X.assign(region="north"), y)
@@ -279,7 +279,7 @@ def test_lowlevel_shape_errors(logistic_data):
     X, y = logistic_data
     with pytest.raises(ValueError, match="one value per column"):
         rg.logistic_loss(np.zeros(2), X, y)
-    with pytest.raises(ValueError, match="rows but y"):
+    with pytest.raises(ValueError, match="y must have"):
         rg.logistic_grad(np.zeros(3), X, y[:-1])
 
 
@@ -320,11 +320,11 @@ def test_newton_on_lesson_data(lesson_repurchase):
 
 def test_fit_logistic_bad_y(logistic_data):
     X, y = logistic_data
-    with pytest.raises(ValueError, match="only 0 and 1"):
+    with pytest.raises(ValueError, match="only 0/1"):
         rg.fit_logistic(X, y * 2)
     with pytest.raises(ValueError, match="only 0s"):
         rg.fit_logistic(X, np.zeros(len(y)))
-    with pytest.raises(ValueError, match="rows but y"):
+    with pytest.raises(ValueError, match="y must have"):
         rg.fit_logistic(X, y[:-1])
     with pytest.raises(ValueError, match="method"):
         rg.fit_logistic(X, y, method="lbfgs")
@@ -355,70 +355,12 @@ def test_vif_matches_statsmodels(linear_data):
         rg.vif(X.assign(const=1.0))
 
 
-# --------------------------------------------------------------------------- lesson tables
-def test_weekly_acquisition_hand_computed():
-    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"],
-                              "signup_date": pd.to_datetime(["2024-01-07", "2024-01-13",
-                                                             "2024-01-14", "2024-01-16"])})
-    spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-07"] * 2 + ["2024-01-14"] * 2),
-                          "channel": ["search", "social"] * 2, "spend": [10.0, 20, 30, 40]})
-    orders = pd.DataFrame({"order_id": ["o1", "o1", "o2", "o3", "o4", "o5"],
-                           "customer_id": ["a", "a", "b", "a", "c", "d"],
-                           "order_date": pd.to_datetime(["2024-01-07", "2024-01-07", "2024-01-13",
-                                                         "2024-01-15", "2024-01-14", "2024-01-16"]),
-                           "revenue": [5.0, 6.0, 7.0, 100.0, 8.0, 9.0]})
-    w = rg.weekly_acquisition(customers, spend, orders)
-    assert list(w.columns) == ["week_start", "search", "social", "new_customers",
-                               "first_order_revenue", "days_in_window"]
-    assert w["new_customers"].tolist() == [2, 2]  # Sun 7th + Sat 13th; Sun 14th + Tue 16th
-    assert w["first_order_revenue"].tolist() == [18.0, 17.0]  # a's repeat order not counted
-    assert w["days_in_window"].tolist() == [7, 3]  # last signup Tue 16th: Sun-Tue
-    assert w["search"].tolist() == [10.0, 30.0]
-    with pytest.raises(ValueError, match="do not cover|does not cover"):
-        rg.weekly_acquisition(customers.assign(signup_date=pd.Timestamp("2025-01-01")), spend)
-    with pytest.raises(ValueError, match="lacks column"):
-        rg.weekly_acquisition(customers.drop(columns="signup_date"), spend)
+# --------------------------------------------------------------------------- v1 names
+def test_lesson_tables_are_re_exported_from_features():
+    from mkt_lessons import features
 
-
-def test_weekly_acquisition_on_bundled_data(lesson_weekly):
-    w = lesson_weekly
-    customers = data.load_customers()
-    assert w["new_customers"].sum() == len(customers)
-    assert w["week_start"].dt.day_of_week.eq(6).all()  # Sundays
-    assert w["days_in_window"].iloc[-1] == 3 and (w["days_in_window"].iloc[:-1] == 7).all()
-    # truth's weekly counts (summed over channels) are the same numbers
-    truth = (data.load_truth().weekly_acquisition.groupby("week_start")["new_customers"].sum())
-    np.testing.assert_array_equal(w.set_index("week_start")["new_customers"], truth)
-
-
-def test_season_features():
-    weeks = pd.to_datetime(["2023-11-05", "2023-11-12", "2023-12-17", "2023-12-24", "2024-06-30"])
-    s = rg.season_features(weeks)
-    # midpoints Nov 8, Nov 15, Dec 20, Dec 27, Jul 3
-    assert s["holiday"].tolist() == [0.0, 1.0, 1.0, 0.0, 0.0]
-    np.testing.assert_allclose(s["yearly_cos"] ** 2 + s["yearly_sin"] ** 2, 1.0)
-    wrap = rg.season_features(weeks, holiday=("12-15", "01-10"))
-    assert wrap["holiday"].tolist() == [0.0, 0.0, 1.0, 1.0, 0.0]
-    with pytest.raises(ValueError, match="MM-DD"):
-        rg.season_features(weeks, holiday=("Nov 10", "Dec 22"))
-
-
-def test_repurchase_table_hand_computed():
-    orders = pd.DataFrame({
-        "order_id": ["1", "1", "2", "3", "4", "5"],
-        "customer_id": ["a", "a", "a", "b", "b", "c"],
-        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-21", "2024-01-11",
-                                      "2024-03-30", "2024-02-01"]),
-        "revenue": [10.0, 5.0, 20.0, 7.0, 99.0, 3.0]})
-    t = rg.repurchase_table(orders, "2024-01-31", horizon_days=30)
-    assert t["customer_id"].tolist() == ["a", "b"]  # c has no order by the cut-off
-    assert t["recency_days"].tolist() == [10, 20]
-    assert t["frequency"].tolist() == [2, 1]
-    assert t["monetary"].tolist() == [35.0, 7.0]
-    assert t["tenure_days"].tolist() == [30, 20]
-    assert t["repurchased"].tolist() == [0, 0]  # b's next order is 59 days later
-    t60 = rg.repurchase_table(orders, "2024-01-31", horizon_days=60)
-    assert t60["repurchased"].tolist() == [0, 1]
+    for name in ("weekly_acquisition", "season_features", "repurchase_table"):
+        assert getattr(rg, name) is getattr(features, name) and name in rg.__all__
 
 
 # --------------------------------------------------------------------------- the lesson's claim
@@ -433,3 +375,83 @@ def test_channel_effects_recover_truth(lesson_weekly):
     # without season controls paid search (which follows the season) looks cheaper
     naive = rg.ols(w[CHANNELS], w["new_customers"]).params
     assert naive["paid_search"] > fit.params["paid_search"]
+
+
+# --------------------------------------------------------------------------- result convention
+def test_results_are_frozen_package_results(linear_data, logistic_data):
+    import dataclasses
+
+    from mkt_lessons._results import Result
+
+    fit = rg.ols(*linear_data)
+    logit = rg.fit_logistic(*logistic_data)
+    chk = rg.check_gradient(lambda v: float(v @ v), lambda v: 2 * v, np.ones(2))
+    for res in (fit, logit, chk):
+        assert isinstance(res, Result) and dataclasses.is_dataclass(res)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            res.method = "other"
+        assert set(res.to_dict()) == {f.name for f in dataclasses.fields(res)}
+    assert "r2" in str(fit) and "converged" in str(logit)
+
+
+def test_summary_alpha_matches_statsmodels_and_v1_level_still_works(linear_data):
+    X, y = linear_data
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    fit = rg.ols(X, y)
+    summ = fit.summary(alpha=0.1)
+    np.testing.assert_allclose(summ[["ci_low", "ci_high"]].to_numpy(),
+                               ref.conf_int(alpha=0.1).to_numpy(), rtol=1e-8)
+    np.testing.assert_allclose(summ["pvalue"], ref.pvalues, rtol=1e-6, atol=1e-300)
+    pd.testing.assert_frame_equal(fit.conf_int(level=0.9), fit.conf_int(alpha=0.1))
+    with pytest.raises(ValueError, match="did you mean alpha=0.05"):
+        fit.summary(0.95)  # the v1 positional level: refused, not a silent 5% interval
+    with pytest.raises(TypeError, match="alpha"):
+        fit.conf_int("0.05")
+
+
+def test_text_numbers_are_refused_not_converted():
+    # np.array(["1.5", "2"], dtype=float) would quietly parse text; the package refuses it.
+    with pytest.raises(TypeError, match="y must be numeric"):
+        rg.ols(np.arange(6.0), ["1", "2", "3", "5", "4", "6"])
+    with pytest.raises(TypeError, match="X must hold numbers"):
+        rg.ols([["1"], ["2"], ["3"], ["4"]], [1.0, 2.0, 4.0, 3.0])
+    with pytest.raises(TypeError, match="z must be numbers"):
+        rg.sigmoid(np.array(["0.5"]))
+
+
+# --------------------------------------------------------------------------- estimators
+def test_ols_regressor_matches_sklearn_and_works_in_a_pipeline(linear_data):
+    from sklearn.base import clone
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import cross_val_score
+
+    X, y = linear_data
+    ref = LinearRegression().fit(X, y)
+    for method in ("qr", "normal", "gd"):
+        est = rg.OLSRegressor(method=method).fit(X, y)
+        np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6)
+        assert est.intercept_ == pytest.approx(ref.intercept_, rel=1e-6)
+        np.testing.assert_allclose(est.predict(X), ref.predict(X), rtol=1e-8)
+    no_const = rg.OLSRegressor(fit_intercept=False).fit(X, y)
+    ref0 = LinearRegression(fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(no_const.coef_, ref0.coef_, rtol=1e-8)
+    ours = cross_val_score(rg.OLSRegressor(), X, y, cv=3)
+    np.testing.assert_allclose(ours, cross_val_score(LinearRegression(), X, y, cv=3), rtol=1e-8)
+    assert clone(rg.OLSRegressor(method="gd")).get_params()["method"] == "gd"
+
+
+def test_logistic_classifier_matches_unpenalised_sklearn(logistic_data):
+    from sklearn.model_selection import cross_val_score
+
+    X, y = logistic_data
+    ref = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
+    est = rg.LogisticClassifier().fit(X, y)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-5)
+    np.testing.assert_allclose(est.intercept_, ref.intercept_, rtol=1e-5)
+    np.testing.assert_allclose(est.predict_proba(X), ref.predict_proba(X), atol=1e-7)
+    assert (est.predict(X) == ref.predict(X)).mean() > 0.999
+    np.testing.assert_allclose(est.decision_function(X), ref.decision_function(X), atol=1e-6)
+    auc = cross_val_score(rg.LogisticClassifier(), X, y, cv=3, scoring="roc_auc")
+    ref_auc = cross_val_score(LogisticRegression(C=np.inf, solver="newton-cholesky"), X, y, cv=3,
+                              scoring="roc_auc")
+    np.testing.assert_allclose(auc, ref_auc, atol=1e-6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mkt_lessons import data
+from mkt_lessons import constants, data
 from mkt_lessons.exercises import (
     FunctionProblem,
     ThoughtProblem,
@@ -14,8 +14,10 @@ from mkt_lessons.exercises import (
     solutions_printer,
 )
 
-CUTOFF = pd.Timestamp("2024-07-04")
-TEST_CUTOFF = pd.Timestamp("2024-10-02")
+# The lesson's cut-offs: one source for the package, the notebook and these checks.
+CUTOFF = constants.TRAIN_CUTOFF
+TEST_CUTOFF = constants.TEST_CUTOFF
+HORIZON_DAYS = constants.CHURN_HORIZON_DAYS
 
 
 def candidate_features() -> dict:
@@ -61,7 +63,7 @@ def _recency_cases():
     return [(small, "2024-01-10"), (small, "2024-01-08"), (o.head(3000), "2023-03-01")]
 
 
-def _churn_rate(cut=TEST_CUTOFF, horizon=90, window_from_cut=False):
+def _churn_rate(cut=TEST_CUTOFF, horizon=HORIZON_DAYS, window_from_cut=False):
     o = data.load_orders()
     d = o["order_date"]
     hist = set(o.loc[d <= cut, "customer_id"]) if not window_from_cut else set(o.loc[d < cut, "customer_id"])

@@ -7,12 +7,13 @@ from functools import cache
 
 import numpy as np
 
-from mkt_lessons import data
+from mkt_lessons import constants, data
 from mkt_lessons.exercises import FunctionProblem, ValueProblem, collect, solutions_printer
 
-CHANNELS = ["paid_search", "social", "display", "affiliate"]
-TRAIN_CUTOFF = "2024-07-04"
-TEST_CUTOFF = "2024-10-02"
+# The lesson's channels and cut-offs: one source for the package, the notebook and these checks.
+CHANNELS = list(constants.CHANNELS)
+TRAIN_CUTOFF = constants.TRAIN_CUTOFF
+TEST_CUTOFF = constants.TEST_CUTOFF
 
 
 def repurchase_features(repurchase):
@@ -29,17 +30,18 @@ def repurchase_features(repurchase):
 def _state() -> dict:
     import pandas as pd
 
+    from mkt_lessons import features as F
     from mkt_lessons import regression as rg
 
     customers, spend, orders = data.load_customers(), data.load_marketing_spend(), data.load_orders()
-    weekly_all = rg.weekly_acquisition(customers, spend, orders)
+    weekly_all = F.weekly_acquisition(customers, spend, orders)
     weekly = weekly_all[weekly_all["days_in_window"] == 7].reset_index(drop=True)
-    season = rg.season_features(weekly["week_start"])
+    season = F.season_features(weekly["week_start"])
     X_season = pd.concat([weekly[CHANNELS], season], axis=1)
     y = weekly["new_customers"]
-    repurchase = rg.repurchase_table(orders, TRAIN_CUTOFF)
+    repurchase = F.repurchase_table(orders, TRAIN_CUTOFF)
     features = repurchase_features(repurchase)
-    repurchase_oct = rg.repurchase_table(orders, TEST_CUTOFF)
+    repurchase_oct = F.repurchase_table(orders, TEST_CUTOFF)
     return {"customers": customers, "spend": spend, "orders": orders, "weekly": weekly,
             "channels": list(CHANNELS), "season": season, "X_season": X_season, "y": y,
             "fit_naive": rg.ols(weekly[CHANNELS], y), "fit_season": rg.ols(X_season, y),
