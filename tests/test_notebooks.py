@@ -67,11 +67,12 @@ def test_code_cells_are_short(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_money_is_not_typeset_as_maths(path):
     """JupyterLab and the book read `$...$` as a formula: "$1,300 ... $2" becomes maths.
-    Money in prose is written `\\$1,300`; a formula starting with a digit is almost surely money."""
+    Money in prose is written `\\$1,300`; a "formula" that is only a number is money."""
     nb = nbformat.read(path, as_version=4)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
             continue
         text = re.sub(r"`[^`]*`", "", cell.source)          # code spans are not rendered as maths
-        bad = re.findall(r"(?<![\\$])\$\d[\d,.]*", text)
+        # "$10^{-6}$" is a formula; "$1,300," or "$60,000 customer" is money
+        bad = [m.group(0) for m in re.finditer(r"(?<![\\$])\$\d[\d,]*(?:\.\d+)?(?=[\s,.;:)!?%]|$)", text)]
         assert not bad, f"{path.name} markdown cell {i}: write {bad[0]!r} as '\\{bad[0]}'"
