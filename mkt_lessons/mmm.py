@@ -20,8 +20,8 @@ Design choices (and why)
   coefficients enter linearly and are solved exactly; SciPy's ``least_squares`` searches
   only the 2-3 nonlinear parameters per channel, from several starts (the surface has local
   optima when shapes are S-shaped). A fit of 104 weeks x 4 channels takes about a second.
-  An optional ridge ``penalty`` on the standardised linear coefficients shows how much a
-  "prior" moves the answer.
+  An optional ridge ``penalty`` on the channels' average contributions shows how much a
+  sceptical "prior" moves the answer.
 * **Uncertainty by a Laplace approximation**, not a bootstrap. At the optimum the
   least-squares criterion is approximated by a quadratic, i.e. the parameters (decay on a
   logit scale, half-saturation and shape on a log scale, linear coefficients as they are)
@@ -326,7 +326,9 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
         Fix every channel's shape to this value instead of estimating it (shapes are the
         hardest parameters to identify; fixing them is a common, stated assumption).
     penalty : float >= 0
-        Ridge penalty on the standardised linear coefficients (not the intercept); 0: none.
+        Ridge penalty on each channel's average weekly contribution (in units of the
+        revenue's standard deviation, times the number of weeks): a sceptical prior that
+        pulls media effects towards zero; 0 (default): none. The baseline is not penalised.
     alpha : float in (0, 1)
         Intervals are ``1 - alpha`` (default 95%).
     n_starts : int >= 1
@@ -480,7 +482,8 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
         return cols
 
     def _linear(self, base: np.ndarray, media: np.ndarray, y: np.ndarray):
-        """Least-squares (ridge if ``penalty``) linear coefficients; returns (beta, residuals)."""
+        """Least-squares linear coefficients (with the ridge ``penalty`` on the channels'
+        average contributions); returns (beta, residuals incl. the penalty rows)."""
         Z = np.hstack([base, media])
         if self.penalty > 0:
             rows = np.sqrt(self.penalty * len(y)) * np.diag(self._col_scale(Z))
@@ -490,11 +493,12 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
         beta = np.linalg.lstsq(Za, ya, rcond=None)[0]
         return beta, ya - Za @ beta
 
-    @staticmethod
-    def _col_scale(Z: np.ndarray) -> np.ndarray:
-        sd = Z.std(axis=0)
-        sd[0] = 0.0  # the intercept is not penalised
-        return np.where(np.isfinite(sd), sd, 0.0)
+    def _col_scale(self, Z: np.ndarray) -> np.ndarray:
+        """Penalty weights: a channel's mean Hill value, so the penalty is on its average
+        weekly contribution (in units of sd(y)); the baseline is not penalised."""
+        w = np.zeros(Z.shape[1])
+        w[-self._n_ch:] = Z[:, -self._n_ch:].mean(axis=0)
+        return w
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: pd.DataFrame, y: Any = None) -> MarketingMixModel:
