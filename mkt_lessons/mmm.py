@@ -60,13 +60,30 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import NotFittedError
 
 from mkt_lessons._results import Result
-from mkt_lessons._validation import (check_1d, check_bool, check_columns_exist, check_date,
-                                     check_frame, check_int, check_real, check_str, describe)
-from mkt_lessons.constants import (AMOUNT_COL, CHANNELS, DATA_START, DATE_COL, HOLIDAY_SEASON,
-                                   SPEND_COL, WEEK_COL, promotions_calendar)
+from mkt_lessons._validation import (
+    check_1d,
+    check_bool,
+    check_columns_exist,
+    check_date,
+    check_frame,
+    check_int,
+    check_real,
+    check_str,
+    describe,
+)
+from mkt_lessons.constants import (
+    AMOUNT_COL,
+    CHANNELS,
+    DATA_START,
+    DATE_COL,
+    HOLIDAY_SEASON,
+    SPEND_COL,
+    WEEK_COL,
+    promotions_calendar,
+)
 
 __all__ = ["geometric_adstock", "hill", "weekly_media_table", "MarketingMixModel",
-           "BudgetAllocation", "optimise_budget", "SimulatedMedia", "simulate_mmm"]
+           "BudgetAllocation", "optimise_budget", "SimulatedMedia", "simulate_mmm", "DEFAULT_MEDIA"]
 
 _MIN_RESIDUAL_DF = 10  # weeks beyond the number of parameters, so sigma and intervals mean something
 _DECAY_LOGIT = 6.0     # search range of the decay's logit scale (expit(6) = 0.9975 of its bound range)
@@ -810,7 +827,8 @@ def optimise_budget(model: MarketingMixModel, total: float, bounds: Any = None, 
     """
     if not isinstance(model, MarketingMixModel):
         raise TypeError(f"model must be a fitted MarketingMixModel, got {describe(model)}")
-    model._check_fitted()
+    if not hasattr(model, "coef_"):
+        raise NotFittedError("model is not fitted yet: call model.fit(X) before optimise_budget")
     total = check_real(total, "total", low=0, low_open=True)
     n_starts = check_int(n_starts, "n_starts", low=1, high=1000)
     random_state = check_int(random_state, "random_state", low=0)
