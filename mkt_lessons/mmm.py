@@ -202,7 +202,8 @@ def _hill(x: np.ndarray, k: Any, s: Any) -> np.ndarray:
 # --------------------------------------------------------------------------- data
 def weekly_media_table(orders: pd.DataFrame, spend: pd.DataFrame, *, date_col: str = DATE_COL,
                        amount_col: str = AMOUNT_COL, week_col: str = WEEK_COL,
-                       channel_col: str = "channel", spend_col: str = SPEND_COL) -> pd.DataFrame:
+                       channel_col: str = "channel", spend_col: str = SPEND_COL,
+                       drop_partial: bool = True) -> pd.DataFrame:
     """Weekly revenue next to weekly spend per channel: the table a mix model is fitted on.
 
     Parameters
@@ -214,25 +215,29 @@ def weekly_media_table(orders: pd.DataFrame, spend: pd.DataFrame, *, date_col: s
         ``spend_col``), as ``marketing_spend.csv``. Weeks must be 7 days apart.
     date_col, amount_col, week_col, channel_col, spend_col : str
         Column names.
+    drop_partial : bool
+        Drop the weeks that the orders cover only in part (before the first or after the
+        last order date): a week with 3 days of orders would look like a collapse in
+        revenue. The dropped weeks are listed in ``attrs["dropped_weeks"]``.
 
     Returns
     -------
     DataFrame
-        One row per week of ``spend``: ``week_col``, one spend column per channel (in order
-        of first appearance), and ``amount_col`` = revenue of the orders dated in
+        One row per (complete) week of ``spend``: ``week_col``, one spend column per channel
+        (in order of first appearance), and ``amount_col`` = revenue of the orders dated in
         ``[week_start, week_start + 7 days)``. Orders outside the spend weeks are not
-        counted (the table says so in ``attrs["orders_outside"]``).
+        counted (the table says how many in ``attrs["orders_outside"]``).
 
     Examples
     --------
-    >>> orders = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-09"]),
-    ...                        "revenue": [10.0, 5.0]})
+    >>> orders = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-09", "2024-01-14"]),
+    ...                        "revenue": [10.0, 5.0, 1.0]})
     >>> spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-01"] * 2 + ["2024-01-08"] * 2),
     ...                       "channel": ["tv", "search"] * 2, "spend": [1.0, 2.0, 3.0, 4.0]})
     >>> weekly_media_table(orders, spend)
       week_start   tv  search  revenue
     0 2024-01-01  1.0     2.0     10.0
-    1 2024-01-08  3.0     4.0      5.0
+    1 2024-01-08  3.0     4.0      6.0
     """
     for arg, val in (("date_col", date_col), ("amount_col", amount_col), ("week_col", week_col),
                      ("channel_col", channel_col), ("spend_col", spend_col)):
@@ -265,7 +270,14 @@ def weekly_media_table(orders: pd.DataFrame, spend: pd.DataFrame, *, date_col: s
                           minlength=len(weeks))
     out = wide.reset_index().rename_axis(columns=None)
     out[amount_col] = revenue
+    dropped: list = []
+    if check_bool(drop_partial, "drop_partial") and len(dates):
+        first, last = pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize()
+        partial = (weeks < first) | (weeks + pd.Timedelta(days=6) > last)
+        dropped = [w.date() for w in weeks[partial]]
+        out = out.loc[~partial].reset_index(drop=True)
     out.attrs["orders_outside"] = int((~inside).sum())
+    out.attrs["dropped_weeks"] = dropped
     return out
 
 

@@ -30,7 +30,7 @@ def fitted() -> mmm.MarketingMixModel:
 
 
 def tiny_orders() -> pd.DataFrame:
-    return pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-09", "2024-01-10"]),
+    return pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-09", "2024-01-14"]),
                          "revenue": [10.0, 5.0, 2.5]})
 
 
@@ -63,7 +63,8 @@ SPECS = [
                 ("empty:x", lambda kw: {**kw, "x": np.array([])}, ValueError)]),
     Spec(mmm.weekly_media_table, lambda: dict(orders=tiny_orders(), spend=tiny_spend()),
          {"orders": Table(numeric=["revenue"], dates=["order_date"]),
-          "spend": Table(ids=["channel"], numeric=["spend"], dates=["week_start"])},
+          "spend": Table(ids=["channel"], numeric=["spend"], dates=["week_start"]),
+          "drop_partial": Flag()},
          extra=[("negative:spend", lambda kw: {**kw, "spend": kw["spend"].assign(
                     spend=[1.0, -2.0, 3.0, 4.0])}, ValueError),
                 ("duplicate:spend", lambda kw: {**kw, "spend": pd.concat(

@@ -107,11 +107,18 @@ def test_weekly_media_table_on_bundled_data():
 
     orders, spend = data.load_orders(), data.load_marketing_spend()
     out = mmm.weekly_media_table(orders, spend)
-    assert len(out) == spend["week_start"].nunique()
+    weeks = pd.DatetimeIndex(spend["week_start"].unique())
+    complete = weeks[(weeks >= orders["order_date"].min())
+                     & (weeks + pd.Timedelta(days=6) <= orders["order_date"].max())]
+    assert out["week_start"].tolist() == complete.tolist()
+    assert out.attrs["dropped_weeks"] == [w.date() for w in weeks.difference(complete)]
     end = out["week_start"].iloc[-1] + pd.Timedelta(days=7)
     inside = orders[(orders["order_date"] >= out["week_start"].iloc[0]) & (orders["order_date"] < end)]
     assert out["revenue"].sum() == pytest.approx(inside["revenue"].sum())
-    assert out[list(CHANNELS)].sum().sum() == pytest.approx(spend["spend"].sum())
+    kept = spend[spend["week_start"].isin(complete)]
+    assert out[list(CHANNELS)].sum().sum() == pytest.approx(kept["spend"].sum())
+    full = mmm.weekly_media_table(orders, spend, drop_partial=False)
+    assert len(full) == len(weeks) and full.attrs["dropped_weeks"] == []
 
 
 # --------------------------------------------------------------------------- fitting
