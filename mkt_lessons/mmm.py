@@ -683,7 +683,9 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
 
     def parameters(self) -> pd.DataFrame:
         """Decay, half-saturation, shape and coefficient per channel with ``1 - alpha``
-        intervals (Laplace draws) and ``at_bound`` (estimate on a search bound: distrust)."""
+        intervals (Laplace draws) and ``at_bound``: the estimate sits on a search bound, where
+        the quadratic approximation breaks down; distrust that channel's intervals (they
+        can even miss the estimate)."""
         self._check_fitted()
         est = self._params(self._phi)
         drw = self._params(self._draws)
@@ -696,9 +698,9 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
         for c, ch in enumerate(self.channels_):
             for p, pname in enumerate(names):
                 low, high = self._interval(drw[p][:, c])
-                fixed = pname == "shape" and self.fixed_shape is not None
-                flag = bool(near[c, {"decay": 0, "half_saturation": 1}.get(pname, 2)]) \
-                    if pname in ("decay", "half_saturation") or (pname == "shape" and not fixed) else False
+                # searched parameters sit in columns 0, 1 (and 2 if the shape is estimated)
+                col = {"decay": 0, "half_saturation": 1, "shape": 2}.get(pname)
+                flag = col is not None and col < near.shape[1] and bool(near[c, col])
                 rows.append((ch, pname, float(est[p][c]), float(low), float(high), flag))
         out = pd.DataFrame(rows, columns=["channel", "parameter", "estimate", "ci_low", "ci_high",
                                           "at_bound"])

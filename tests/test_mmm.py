@@ -421,3 +421,17 @@ def test_unknown_channel_in_response_curve(noiseless):
     with pytest.raises(ValueError, match="channel must be one of"):
         model.response_curve("tv")
 
+
+
+def test_decay_on_its_bound_is_flagged():
+    """A channel with no carry-over (true decay 0) ends on the search bound: flagged, so the
+    reader knows its interval comes from a broken approximation."""
+    sim = mmm.simulate_mmm(104, channels=TWO, media={"display": dict(decay=0.0)}, noise_sd=0.0,
+                           random_state=2)
+    model = mmm.MarketingMixModel(channels=list(TWO), fixed_shape=None, n_starts=2,
+                                  n_draws=200).fit(sim.table)
+    p = model.parameters()
+    assert model.decay_["display"] < 0.01
+    assert bool(p.loc[("display", "decay"), "at_bound"])
+    assert not bool(p.loc[("paid_search", "decay"), "at_bound"])
+    assert not p.xs("coef", level="parameter")["at_bound"].any()
