@@ -104,10 +104,10 @@ def optimiser() -> None:
             continue
         v = model._steady_revenue(np.array([a, b, c]))
         if v > best:
-            best, best_x = v, (a, b, c)
+            best, best_x = v, [float(a), float(b), float(c)]
     print(f"\noptimise_budget, 3 channels, total {total:g}/week: {dt:.2f} s; "
           f"allocation {np.round(plan.allocation.to_numpy(), 1).tolist()} -> "
-          f"{plan.expected_revenue:,.1f}; brute force (step {step:g}) {list(best_x)} -> {best:,.1f}; "
+          f"{plan.expected_revenue:,.1f}; brute force (step {step:g}) {best_x} -> {best:,.1f}; "
           f"current mix {np.round(plan.current_allocation.to_numpy(), 1).tolist()} -> "
           f"{plan.current_revenue:,.1f}")
 
