@@ -38,6 +38,14 @@ Design choices (and why)
   half-saturation, ROAS and marginal ROAS (the numbers are in its output; tests run a
   smaller version). Parameters that end on a search bound are flagged (``at_bound``): their
   interval is not to be trusted.
+
+  What the check found (100 simulated data sets per noise level, 104 weeks x 4 channels,
+  nominal 95%, pooled over channels; noise sd 500 / 1000 on a ~30,000 weekly baseline):
+  decay 0.92 / 0.92, ROAS 0.91 / 0.92, marginal ROAS 0.92 / 0.92, shape 0.91 / 0.94,
+  half-saturation 0.83 / 0.86, coefficient 0.83 / 0.82. So the intervals a budget decision
+  rests on (ROAS, marginal ROAS, carry-over) are slightly too narrow (about 92% for 95%);
+  those of the half-saturation and the saturation ceiling, which the data pin down only
+  jointly, are clearly too narrow: read them as a lower bound on the uncertainty.
 * **Normalised adstock by default** (weights ``(1 - decay) decay^l`` sum to one): a steady
   weekly spend ``x`` has adstock ``x``, so the half-saturation is in dollars per week and
   the response curve reads directly as "weekly spend -> weekly revenue at steady state".
