@@ -781,7 +781,7 @@ class BudgetAllocation(Result):
     expected_revenue : float
         Model's weekly incremental revenue at ``allocation`` (steady state).
     current_allocation : Series
-        Mean weekly spend per channel over the weeks fitted, rescaled to ``total``.
+        The plan compared with (by default the mean weekly mix fitted, rescaled to ``total``).
     current_revenue : float
         Model's weekly incremental revenue at ``current_allocation``.
     gain : float
@@ -811,9 +811,65 @@ def _project(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> np.
     return np.clip(x + (a + b) / 2, lo, hi)
 
 
-def optimise_budget(model: MarketingMixModel, total: float, bounds: Any = None, *,
-                    n_starts: int = 8, random_state: int = 0) -> BudgetAllocation:
-    """Split a weekly budget across channels to maximise the fitted steady-state revenue.
+def _curves(model: Any) -> tuple[list, Any, np.ndarray]:
+    """(channels, steady-state revenue function of a weekly allocation, default current mix)."""
+    if isinstance(model, MarketingMixModel):
+        if not hasattr(model, "coef_"):
+            raise NotFittedError("model is not fitted yet: call model.fit(X) before optimise_budget")
+        mix = model._spend_fit.mean(axis=1)
+        return list(model.channels_), model._steady_revenue, mix
+    if isinstance(model, pd.DataFrame):
+        cols = ["half_saturation", "shape", "coef"]
+        check_frame(model, "model", cols, numeric=cols)
+        if not model.index.is_unique:
+            raise ValueError("model (a table of curves) must have one row per channel (its index)")
+        k = check_1d(model["half_saturation"], "model['half_saturation']")
+        shape = check_1d(model["shape"], "model['shape']")
+        if (k <= 0).any() or (shape <= 0).any():
+            raise ValueError("model['half_saturation'] and model['shape'] must be > 0")
+        coef = model["coef"].to_numpy(dtype=float)
+        if "spend" in model.columns:
+            mix = check_1d(model["spend"], "model['spend']", low=0)
+        else:
+            mix = np.ones(len(model))
+        return ([str(c) for c in model.index],
+                lambda x: float(np.sum(coef * _hill(np.asarray(x, float), k, shape))), mix)
+    raise TypeError("model must be a fitted MarketingMixModel or a table of curves (one row per "
+                    f"channel: half_saturation, shape, coef), got {describe(model)}")
+
+
+def _bound_pairs(bounds: Any, chans: list, total: float) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = np.zeros(len(chans)), np.full(len(chans), total)
+    if bounds is None:
+        return lo, hi
+    if isinstance(bounds, Mapping):
+        unknown = [k for k in bounds if k not in chans]
+        if unknown:
+            raise ValueError(f"bounds names unknown channel(s) {unknown}; channels are {chans}")
+        pairs = [bounds.get(ch, (0.0, total)) for ch in chans]
+    elif isinstance(bounds, Sequence) and not isinstance(bounds, (str, bytes)):
+        if len(bounds) != len(chans):
+            raise ValueError(f"bounds must have one (low, high) pair per channel "
+                             f"({len(chans)}), got {len(bounds)}")
+        pairs = list(bounds)
+    else:
+        raise TypeError(f"bounds must be a dict channel -> (low, high) or a list of pairs, "
+                        f"got {describe(bounds)}")
+    for i, (ch, pair) in enumerate(zip(chans, pairs, strict=True)):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise TypeError(f"bounds for {ch!r} must be a pair (low, high), got {describe(pair)}")
+        a = 0.0 if pair[0] is None else check_real(pair[0], f"bounds[{ch!r}] low", low=0)
+        b = total if pair[1] is None else check_real(pair[1], f"bounds[{ch!r}] high", low=0)
+        if a > b:
+            raise ValueError(f"bounds for {ch!r} have low {a:g} above high {b:g}")
+        lo[i], hi[i] = a, min(b, total)
+    return lo, hi
+
+
+def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bounds: Any = None, *,
+                    current: Any = None, n_starts: int = 8,
+                    random_state: int = 0) -> BudgetAllocation:
+    """Split a weekly budget across channels to maximise the steady-state media revenue.
 
     Maximises ``sum_c coef_c * hill(x_c; K_c, s_c)`` (with ``x_c / (1 - decay_c)`` for
     unnormalised adstock) subject to ``sum_c x_c = total`` and ``bounds``, by SciPy's SLSQP
@@ -823,13 +879,19 @@ def optimise_budget(model: MarketingMixModel, total: float, bounds: Any = None, 
 
     Parameters
     ----------
-    model : MarketingMixModel
-        A fitted model.
+    model : MarketingMixModel or DataFrame
+        A fitted model, or a table of response curves in weekly-spend units (normalised
+        adstock), one row per channel (the index) with columns ``half_saturation``,
+        ``shape``, ``coef`` and optionally ``spend`` (the current mix), e.g. the truth of
+        :func:`simulate_mmm`: optimising the true curves gives the true optimum.
     total : float > 0
         Weekly budget.
     bounds : mapping channel -> (low, high), sequence of (low, high) per channel, or None
         Weekly spend limits per channel (default ``(0, total)``); ``None`` inside a pair
         means no limit on that side.
+    current : mapping channel -> weekly spend, sequence, or None
+        The current plan to compare with; default: the mean weekly mix of the weeks fitted
+        (or the table's ``spend`` column, else an equal split) rescaled to ``total``.
     n_starts : int >= 1
         Starts: the current mix, an equal split, then random feasible points.
     random_state : int
@@ -847,64 +909,47 @@ def optimise_budget(model: MarketingMixModel, total: float, bounds: Any = None, 
     >>> round(float(plan.allocation.sum()), 6)
     3000.0
     """
-    if not isinstance(model, MarketingMixModel):
-        raise TypeError(f"model must be a fitted MarketingMixModel, got {describe(model)}")
-    if not hasattr(model, "coef_"):
-        raise NotFittedError("model is not fitted yet: call model.fit(X) before optimise_budget")
+    chans, revenue, mix = _curves(model)
     total = check_real(total, "total", low=0, low_open=True)
     n_starts = check_int(n_starts, "n_starts", low=1, high=1000)
     random_state = check_int(random_state, "random_state", low=0)
-    chans = model.channels_
-    lo, hi = np.zeros(len(chans)), np.full(len(chans), total)
-    if bounds is not None:
-        if isinstance(bounds, Mapping):
-            unknown = [k for k in bounds if k not in chans]
-            if unknown:
-                raise ValueError(f"bounds names unknown channel(s) {unknown}; channels are {chans}")
-            pairs = [bounds.get(ch, (0.0, total)) for ch in chans]
-        elif isinstance(bounds, Sequence) and not isinstance(bounds, (str, bytes)):
-            if len(bounds) != len(chans):
-                raise ValueError(f"bounds must have one (low, high) pair per channel "
-                                 f"({len(chans)}), got {len(bounds)}")
-            pairs = list(bounds)
-        else:
-            raise TypeError(f"bounds must be a dict channel -> (low, high) or a list of pairs, "
-                            f"got {describe(bounds)}")
-        for i, (ch, pair) in enumerate(zip(chans, pairs, strict=True)):
-            if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
-                raise TypeError(f"bounds for {ch!r} must be a pair (low, high), got {describe(pair)}")
-            a = 0.0 if pair[0] is None else check_real(pair[0], f"bounds[{ch!r}] low", low=0)
-            b = total if pair[1] is None else check_real(pair[1], f"bounds[{ch!r}] high", low=0)
-            if a > b:
-                raise ValueError(f"bounds for {ch!r} have low {a:g} above high {b:g}")
-            lo[i], hi[i] = a, min(b, total)
+    lo, hi = _bound_pairs(bounds, chans, total)
     if lo.sum() > total * (1 + 1e-12) or hi.sum() < total * (1 - 1e-12):
         raise ValueError(f"bounds cannot be met with total={total:g}: the lows sum to "
                          f"{lo.sum():g} and the highs to {hi.sum():g}")
+    if current is None:
+        current = mix / mix.sum() * total if mix.sum() > 0 else np.full(len(chans), total / len(chans))
+    elif isinstance(current, Mapping):
+        unknown = [k for k in current if k not in chans]
+        if unknown:
+            raise ValueError(f"current names unknown channel(s) {unknown}; channels are {chans}")
+        current = check_1d([current.get(ch, 0.0) for ch in chans], "current", low=0)
+    else:
+        current = check_1d(current, "current", low=0, length=len(chans))
     scale = total / len(chans)
+    norm = max(abs(revenue(np.full(len(chans), scale))), 1e-12)
 
     def neg(z):
-        return -model._steady_revenue(z * scale) / model._y_scale
+        return -revenue(z * scale) / norm
 
     cons = [{"type": "eq", "fun": lambda z: (z.sum() * scale - total) / total}]
     zb = list(zip(lo / scale, hi / scale, strict=True))
-    current = model._spend_fit.mean(axis=1)
-    current = current / current.sum() * total
     rng = np.random.default_rng(random_state)
-    starts = [_project(current, lo, hi, total), _project(np.full(len(chans), scale), lo, hi, total)]
+    start_mix = current / current.sum() * total if current.sum() > 0 else np.full(len(chans), scale)
+    starts = [_project(start_mix, lo, hi, total), _project(np.full(len(chans), scale), lo, hi, total)]
     starts += [_project(rng.dirichlet(np.ones(len(chans))) * total, lo, hi, total)
                for _ in range(max(n_starts - 2, 0))]
     best = None
-    for x0 in starts[:max(n_starts, 1)]:
+    for x0 in starts[:n_starts]:
         res = optimize.minimize(neg, x0 / scale, method="SLSQP", bounds=zb, constraints=cons,
                                 options={"maxiter": 500, "ftol": 1e-12})
         x = _project(np.clip(res.x * scale, lo, hi), lo, hi, total)
-        val = model._steady_revenue(x)
+        val = revenue(x)
         if best is None or val > best[1]:
             best = (x, val, bool(res.success))
     x, val, ok = best
     idx = pd.Index(chans, name="channel")
-    cur_rev = model._steady_revenue(current)
+    cur_rev = revenue(current)
     return BudgetAllocation(total=total, allocation=pd.Series(x, index=idx, name="spend"),
                             expected_revenue=val,
                             current_allocation=pd.Series(current, index=idx, name="spend"),

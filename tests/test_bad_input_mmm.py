@@ -29,6 +29,11 @@ def fitted() -> mmm.MarketingMixModel:
     return mmm.MarketingMixModel(**FAST).fit(table())
 
 
+def curves() -> pd.DataFrame:
+    return pd.DataFrame({"half_saturation": [1000.0, 500.0], "shape": [1.0, 2.0],
+                         "coef": [3000.0, 2000.0]}, index=pd.Index(TWO, name="channel"))
+
+
 def tiny_orders() -> pd.DataFrame:
     return pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-09", "2024-01-14"]),
                          "revenue": [10.0, 5.0, 2.5]})
@@ -100,6 +105,16 @@ SPECS = [
                 ("notpair:bounds", lambda kw: {**kw, "bounds": {"display": 5.0}}, TypeError),
                 ("text:bounds", lambda kw: {**kw, "bounds": "display"}, TypeError),
                 ("reversed:bounds", lambda kw: {**kw, "bounds": {"display": (50.0, 10.0)}},
+                 ValueError),
+                ("short:current", lambda kw: {**kw, "current": [1.0]}, ValueError),
+                ("negative:current", lambda kw: {**kw, "current": [-1.0, 2.0]}, ValueError),
+                ("text:current", lambda kw: {**kw, "current": ["1", "2"]}, TypeError),
+                ("unknown:current", lambda kw: {**kw, "current": {"tv": 1.0}}, ValueError)]),
+    Spec(mmm.optimise_budget, lambda: dict(model=curves(), total=3000.0), name="mmm.optimise_budget[curves]",
+         roles={"model": Table(numeric=["half_saturation", "shape", "coef"])},
+         extra=[("negative:model[shape]", lambda kw: {**kw, "model": kw["model"].assign(shape=-1.0)},
+                 ValueError),
+                ("dupindex:model", lambda kw: {**kw, "model": pd.concat([kw["model"]] * 2)},
                  ValueError)]),
     Spec(mmm.simulate_mmm, lambda: dict(n_weeks=20, channels=("search",), noise_sd=100.0,
                                         start="2024-01-07"),

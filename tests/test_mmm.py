@@ -458,3 +458,39 @@ def test_delayed_adstock_fit_recovers_truth():
     np.testing.assert_allclose(model.half_saturation_, tr["half_saturation"], rtol=1e-2)
     undelayed = mmm.MarketingMixModel(channels=list(TWO), n_draws=200).fit(X)
     assert undelayed.sigma_ > 10 * max(model.sigma_, 1e-9)
+
+
+def test_optimiser_on_true_curves_gives_the_true_optimum(s_curve_model):
+    """A table of curves (the simulator's truth) is optimised the same way: on noise-free
+    data the fitted model and the truth agree; a noisy model's plan earns, on the true curves,
+    no more than the true optimum and more than nothing."""
+    chans = ["paid_search", "display", "social"]
+    media = {"paid_search": dict(shape=1.0), "display": dict(shape=3.0, half_saturation=1200.0),
+             "social": dict(shape=1.5)}
+    truth = mmm.simulate_mmm(104, channels=chans, media=media, noise_sd=0.0, random_state=3).truth
+    true_plan = mmm.optimise_budget(truth, 6000.0)
+    fitted_plan = mmm.optimise_budget(s_curve_model, 6000.0)
+    np.testing.assert_allclose(true_plan.allocation, fitted_plan.allocation, atol=5.0)
+    assert true_plan.current_allocation.sum() == pytest.approx(6000.0)
+    noisy = mmm.simulate_mmm(104, channels=chans, media=media, noise_sd=500.0, random_state=3)
+    model = mmm.MarketingMixModel(channels=chans, n_starts=2, n_draws=200).fit(noisy.table)
+    plan = mmm.optimise_budget(model, 6000.0)
+
+    def true_revenue(x):
+        return sum(truth.loc[c, "coef"] * float(mmm.hill(float(x[c]), truth.loc[c, "half_saturation"],
+                                                         truth.loc[c, "shape"])) for c in chans)
+
+    assert true_revenue(plan.allocation) <= true_plan.expected_revenue + 1e-6
+    assert true_revenue(true_plan.allocation) == pytest.approx(true_plan.expected_revenue)
+
+
+def test_optimiser_current_plan(s_curve_model):
+    current = {"paid_search": 1000.0, "display": 2000.0, "social": 3000.0}
+    plan = mmm.optimise_budget(s_curve_model, 6000.0, current=current)
+    assert plan.current_allocation.to_dict() == current
+    assert plan.current_revenue == pytest.approx(_curve_value(s_curve_model, [1000.0, 2000.0, 3000.0]))
+    assert plan.gain >= 0
+    with pytest.raises(ValueError, match="current"):
+        mmm.optimise_budget(s_curve_model, 6000.0, current=[1.0, 2.0])
+    with pytest.raises(ValueError, match="current"):
+        mmm.optimise_budget(s_curve_model, 6000.0, current={"paid_search": -1.0})
