@@ -867,7 +867,7 @@ def _bound_pairs(bounds: Any, chans: list, total: float) -> tuple[np.ndarray, np
 
 
 def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bounds: Any = None, *,
-                    current: Any = None, n_starts: int = 8,
+                    current: Any = None, max_change: float | None = None, n_starts: int = 8,
                     random_state: int = 0) -> BudgetAllocation:
     """Split a weekly budget across channels to maximise the steady-state media revenue.
 
@@ -892,6 +892,9 @@ def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bound
     current : mapping channel -> weekly spend, sequence, or None
         The current plan to compare with; default: the mean weekly mix of the weeks fitted
         (or the table's ``spend`` column, else an equal split) rescaled to ``total``.
+    max_change : float > 0, optional
+        Keep every channel within ``current * (1 +- max_change)`` (on top of ``bounds``):
+        move in steps, not leaps (see Notes).
     n_starts : int >= 1
         Starts: the current mix, an equal split, then random feasible points.
     random_state : int
@@ -900,6 +903,14 @@ def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bound
     Returns
     -------
     BudgetAllocation
+
+    Notes
+    -----
+    The plan is only as good as the curves. In ``benchmarks/bench_mmm.py`` (20 data sets of
+    104 weeks x 4 channels, noise sd 500) plans from fitted models were judged on the true
+    curves: a free reallocation lost 165 a week on average (better than the current plan in
+    half of the data sets) while promising +208; with ``max_change=0.2`` it gained 57 of
+    the 100 possible and beat the current plan in 95% of them.
 
     Examples
     --------
@@ -926,6 +937,13 @@ def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bound
         current = check_1d([current.get(ch, 0.0) for ch in chans], "current", low=0)
     else:
         current = check_1d(current, "current", low=0, length=len(chans))
+    if max_change is not None:
+        max_change = check_real(max_change, "max_change", low=0, low_open=True)
+        lo = np.maximum(lo, current * (1 - max_change))
+        hi = np.minimum(hi, current * (1 + max_change))
+        if (lo > hi).any() or lo.sum() > total * (1 + 1e-12) or hi.sum() < total * (1 - 1e-12):
+            raise ValueError(f"max_change={max_change:g} around the current plan (total "
+                             f"{current.sum():g}) and bounds cannot be met with total={total:g}")
     scale = total / len(chans)
     norm = max(abs(revenue(np.full(len(chans), scale))), 1e-12)
 

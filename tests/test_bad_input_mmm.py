@@ -96,6 +96,7 @@ SPECS = [
     Spec(mmm.optimise_budget, lambda: dict(model=fitted(), total=3000.0,
                                            bounds={"display": (100.0, 2000.0)}),
          {"total": Real(low=0, low_open=True), "n_starts": Size(low=1, high=1000),
+          "max_change": Real(low=0, low_open=True),
           "random_state": Size(low=0)},
          extra=[("notmodel:model", lambda kw: {**kw, "model": "a model"}, TypeError),
                 ("unfitted:model", lambda kw: {**kw, "model": mmm.MarketingMixModel()}, ValueError),

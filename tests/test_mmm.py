@@ -494,3 +494,14 @@ def test_optimiser_current_plan(s_curve_model):
         mmm.optimise_budget(s_curve_model, 6000.0, current=[1.0, 2.0])
     with pytest.raises(ValueError, match="current"):
         mmm.optimise_budget(s_curve_model, 6000.0, current={"paid_search": -1.0})
+
+
+def test_optimiser_max_change_keeps_steps_small(s_curve_model):
+    free = mmm.optimise_budget(s_curve_model, 6000.0)
+    step = mmm.optimise_budget(s_curve_model, 6000.0, max_change=0.1)
+    cur = step.current_allocation
+    assert ((step.allocation >= 0.9 * cur - 1e-6) & (step.allocation <= 1.1 * cur + 1e-6)).all()
+    assert step.allocation.sum() == pytest.approx(6000.0)
+    assert step.current_revenue <= step.expected_revenue <= free.expected_revenue + 1e-6
+    with pytest.raises(ValueError, match="max_change"):
+        mmm.optimise_budget(s_curve_model, 6000.0, current=[100.0, 100.0, 100.0], max_change=0.1)
