@@ -386,6 +386,24 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
     n_params_ : int, parameters estimated (linear + nonlinear)
     cov_ : ndarray, covariance of the Laplace approximation (internal parameter scale)
     converged_ : bool, whether the best start's search reported success
+    cost_ : float, half the residual sum of squares at the optimum (revenue units squared)
+
+    Raises
+    ------
+    ValueError
+        At ``fit``: negative, missing or infinite spend or revenue; weeks not consecutive
+        7 days apart (gaps, duplicates, unsorted); ``y`` indexed by other weeks than ``X``;
+        fewer than ``n_params + 10`` weeks (ten residual degrees of freedom at least, so
+        that sigma and the intervals mean something); a channel with no spend at all; a
+        baseline term that does not vary over the weeks (e.g. no holiday week).
+
+    Notes
+    -----
+    ``y_t = b'z_t + sum_c coef_c * hill(adstock(x_c; decay_c)_t; K_c, s_c) + e_t``. The
+    Laplace covariance uses the Gauss-Newton approximation ``J'J`` of the Hessian (exact for
+    the linear part) on the scale decay -> logit, K -> log K, shape -> log shape, and
+    ``sigma^2 = RSS / (n - n_params)``. Draws of the searched parameters are clipped to the
+    search ranges.
 
     Examples
     --------
@@ -911,6 +929,23 @@ def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bound
     curves: a free reallocation lost 165 a week on average (better than the current plan in
     half of the data sets) while promising +208; with ``max_change=0.2`` it gained 57 of
     the 100 possible and beat the current plan in 95% of them.
+
+    Raises
+    ------
+    ValueError
+        At ``fit``: negative, missing or infinite spend or revenue; weeks not consecutive
+        7 days apart (gaps, duplicates, unsorted); ``y`` indexed by other weeks than ``X``;
+        fewer than ``n_params + 10`` weeks (ten residual degrees of freedom at least, so
+        that sigma and the intervals mean something); a channel with no spend at all; a
+        baseline term that does not vary over the weeks (e.g. no holiday week).
+
+    Notes
+    -----
+    ``y_t = b'z_t + sum_c coef_c * hill(adstock(x_c; decay_c)_t; K_c, s_c) + e_t``. The
+    Laplace covariance uses the Gauss-Newton approximation ``J'J`` of the Hessian (exact for
+    the linear part) on the scale decay -> logit, K -> log K, shape -> log shape, and
+    ``sigma^2 = RSS / (n - n_params)``. Draws of the searched parameters are clipped to the
+    search ranges.
 
     Examples
     --------
