@@ -64,11 +64,17 @@ def _check_rate(p, name: str) -> float:
     return check_real(p, f"{name} (a rate)", low=0.0, high=1.0, low_open=True, high_open=True)
 
 
-def _numbers(values, name: str) -> np.ndarray:
-    """A number or an array (any shape) of finite numbers, as a float array."""
+def _numbers(values, name: str, *, counts: bool = False) -> np.ndarray:
+    """A number or an array (any shape) of finite numbers, as a float array.
+
+    ``counts``: a single value must be an integer (``check_int``: 1.5 and 5.0 are refused
+    with a TypeError, like every count in the package); arrays must hold whole numbers.
+    """
     if isinstance(values, (bool, np.bool_)) or values is None or isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be a number or an array of numbers, got {describe(values)}")
     if np.ndim(values) == 0:
+        if counts:
+            return np.asarray(float(check_int(values, name)))
         return np.asarray(check_real(values, name))
     arr = np.asarray(values)
     if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
@@ -83,7 +89,7 @@ def _numbers(values, name: str) -> np.ndarray:
 
 
 def _check_counts(x, n, xname: str, nname: str) -> tuple[np.ndarray, np.ndarray]:
-    x_arr, n_arr = _numbers(x, xname), _numbers(n, nname)
+    x_arr, n_arr = _numbers(x, xname, counts=True), _numbers(n, nname, counts=True)
     if (n_arr <= 0).any():
         raise ValueError(f"{nname} (number of visitors) must be > 0, got {n}")
     if (x_arr < 0).any():

@@ -76,8 +76,8 @@ def test_ztest_no_difference_when_nobody_converts():
 
 @pytest.mark.parametrize("args,match", [
     ((5, 0, 5, 10), "n1"), ((5, 10, 5, -3), "n2"), ((11, 10, 5, 10), "cannot exceed"),
-    ((5, 10, 12, 10), "x2"), ((-1, 10, 5, 10), "x1"), ((1.5, 10, 5, 10), "whole numbers"),
-    ((np.nan, 10, 5, 10), "x1 .*finite"),
+    ((5, 10, 12, 10), "x2"), ((-1, 10, 5, 10), "x1"), (([1.5], 10, 5, 10), "whole numbers"),
+    (([np.nan], 10, 5, 10), "x1 has 1 missing"),
 ])
 def test_ztest_bad_counts(args, match):
     with pytest.raises(ValueError, match=match):
@@ -91,6 +91,8 @@ def test_ztest_bad_options():
         ex.two_proportion_ztest(1, 10, 2, 10, alternative="bigger")
     with pytest.raises(TypeError, match="x1"):
         ex.two_proportion_ztest("5", 10, 2, 10)
+    with pytest.raises(TypeError, match="x1 must be an integer"):
+        ex.two_proportion_ztest(1.5, 10, 2, 10)
 
 
 # --------------------------------------------------------------------------- score interval
