@@ -66,7 +66,8 @@ from mkt_lessons.constants import (
     QUANTITY_COL,
 )
 
-__all__ = ["ACTIONS", "Assumptions", "churn_risk", "value_at_stake", "action_profits"]
+__all__ = ["ACTIONS", "Assumptions", "churn_risk", "value_at_stake", "action_profits",
+           "columns_for"]
 
 ACTIONS = ("retention_offer", "cross_sell_email")
 
@@ -138,6 +139,49 @@ class Assumptions:
         """Cost per contact of each action (the ``cost`` argument of ``campaign_list``)."""
         return {"retention_offer": float(self.retention_cost),
                 "cross_sell_email": float(self.email_cost)}
+
+
+# --------------------------------------------------------------------------- columns
+def columns_for(func: Any, columns: Any = None, **renames: str) -> dict[str, str]:
+    """The column keywords of ``columns`` that ``func`` accepts, ready for ``**``.
+
+    The capstone sets its column names once, in the loading cell, as one mapping (the keys
+    of :data:`mkt_lessons.constants.COLUMNS`), and forwards them to every function with
+    ``rfm_table(orders, as_of, **columns_for(rfm_table, COLS))``. ``renames`` maps a
+    keyword of ``func`` to a key of ``columns`` when the function names it differently
+    (the recommender's ``user_col=`` is our ``customer_col``).
+
+    Examples
+    --------
+    >>> from mkt_lessons.features import churn_labels
+    >>> columns_for(churn_labels, {"customer_col": "id", "date_col": "date", "amount_col": "amount"})
+    {'customer_col': 'id', 'date_col': 'date'}
+    >>> columns_for(churn_labels, {"customer_col": "id"}, date_col="customer_col")
+    {'customer_col': 'id', 'date_col': 'id'}
+    """
+    import inspect
+
+    from mkt_lessons.constants import COLUMNS
+
+    if not callable(func):
+        raise TypeError(f"func must be a function, got {describe(func)}")
+    columns = dict(COLUMNS) if columns is None else columns
+    if not hasattr(columns, "items") or not hasattr(columns, "keys"):
+        raise TypeError(f"columns must be a mapping such as {{'date_col': 'date'}}, got {describe(columns)}")
+    for k, v in columns.items():
+        check_str(k, "a key of columns")
+        if v is not None:
+            check_str(v, f"columns[{k!r}]")
+    params = inspect.signature(func).parameters
+    out = {k: v for k, v in columns.items() if k in params}
+    for keyword, key in renames.items():
+        check_str(key, keyword)
+        if keyword not in params:
+            raise ValueError(f"{getattr(func, '__name__', func)} has no keyword {keyword!r}")
+        if key not in columns:
+            raise ValueError(f"{keyword}={key!r}: columns has no key {key!r}; it has {list(columns)}")
+        out[keyword] = columns[key]
+    return out
 
 
 # --------------------------------------------------------------------------- checks

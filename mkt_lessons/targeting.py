@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from mkt_lessons._results import Result
-from mkt_lessons._validation import check_1d, check_int, check_option, check_real, describe
+from mkt_lessons._validation import (check_1d, check_frame, check_int, check_option, check_real,
+                                     check_str, describe)
 
 __all__ = ["gains_table", "lift", "profit_curve", "BestThreshold", "best_threshold",
            "campaign_list"]
@@ -541,11 +542,11 @@ def _exact_mckp(profit: np.ndarray, costs: np.ndarray, budget: float,
 
 
 def _check_campaign_inputs(expected_profit, cost, budget, no_action):
-    if not isinstance(expected_profit, pd.DataFrame):
-        raise TypeError("expected_profit must be a DataFrame (customers x actions), got "
-                        f"{type(expected_profit).__name__}")
-    if not isinstance(no_action, str):
-        raise TypeError(f"no_action must be a string, got {no_action!r}")
+    check_frame(expected_profit, "expected_profit (customers x actions)",
+                numeric=list(dict.fromkeys(expected_profit.columns))
+                if isinstance(expected_profit, pd.DataFrame) else ())
+    check_str(no_action, "no_action")
+    budget = check_real(budget, "budget (or None for no budget)", low=0.0, allow_none=True)
     actions = list(expected_profit.columns)
     if expected_profit.columns.duplicated().any():
         raise ValueError(f"expected_profit has duplicate action columns: {actions}")
@@ -602,11 +603,6 @@ def _check_campaign_inputs(expected_profit, cost, budget, no_action):
         raise ValueError("cost has missing or infinite values")
     if (costs < 0).any():
         raise ValueError("cost must be >= 0 for every action")
-    if budget is not None:
-        if isinstance(budget, bool) or not isinstance(budget, (int, float, np.integer, np.floating)):
-            raise TypeError(f"budget must be a number or None, got {budget!r}")
-        if not np.isfinite(budget) or budget < 0:
-            raise ValueError(f"budget must be a finite number >= 0 (or None for no budget), got {budget}")
     return profit, costs, actions
 
 

@@ -384,7 +384,7 @@ def test_campaign_list_bad_tables():
     dup.index = ["A", "B", "B", "C", "D"]
     with pytest.raises(ValueError, match="duplicate customer ids"):
         tg.campaign_list(dup, costs)
-    with pytest.raises(TypeError, match="expected_profit must be a DataFrame"):
+    with pytest.raises(TypeError, match="expected_profit .*must be a pandas DataFrame"):
         tg.campaign_list(_profit_table(n=5).to_numpy(), costs)
     text = _profit_table(n=5).astype({"retention_offer": "str"})
     with pytest.raises(TypeError, match="numeric"):
