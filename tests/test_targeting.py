@@ -408,8 +408,8 @@ def test_campaign_list_exact_equals_brute_force_and_greedy_keeps_its_bound(seed)
     cost = pd.DataFrame(costs, columns=ep.columns)
     budget = float(rng.uniform(1, 15))
     opt = _brute_force(profit, costs, budget)
-    exact = tg.campaign_list(ep, cost, budget)
-    greedy = tg.campaign_list(ep, cost, budget, method="greedy")
+    exact = tg.campaign_list(ep, cost, budget, method="exact")
+    greedy = tg.campaign_list(ep, cost, budget)
     assert _total(exact) == pytest.approx(opt, abs=1e-9)
     assert exact.attrs["optimal"] and exact["cost"].sum() <= budget + 1e-9
     assert greedy["cost"].sum() <= budget + 1e-9
@@ -438,7 +438,7 @@ def test_campaign_list_greedy_half_bound_is_tight_in_the_limit():
     # each fill half the budget and one that fills it all for slightly more
     ep = pd.DataFrame({"a": [1.0, 1.0, 1.0 + 1e-6]}, index=["X", "Y", "Z"])
     cost = pd.DataFrame({"a": [0.5, 0.5, 1.0 - 1e-9]}, index=["X", "Y", "Z"])
-    exact = tg.campaign_list(ep, cost, 1.0)
+    exact = tg.campaign_list(ep, cost, 1.0, method="exact")
     assert _total(exact) == pytest.approx(2.0)
     greedy = tg.campaign_list(ep, cost, 1.0, method="greedy")
     assert 1.0 <= _total(greedy) <= 2.0
@@ -475,3 +475,31 @@ def test_best_threshold_result_unpacks_like_the_v1_named_tuple():
     threshold, k, fraction, profit, use = b
     assert (threshold, k, use) == (0.5, 2, "expected") and b[1] == 2 and len(b) == 5
     assert b.summary()["k"] == 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_campaign_list_exact_equals_a_plain_integer_programme_on_larger_cases(seed):
+    """The reduced-cost fixing must not change the optimum: compare with milp on every option."""
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rng = np.random.default_rng(77 + seed)
+    n = 80
+    p_churn, value = rng.uniform(0, 1, n), rng.lognormal(4, 1, n)
+    ep = pd.DataFrame({"offer": p_churn * 0.1 * value - 4.0,
+                       "email": (1 - p_churn) * 0.02 * 0.4 * rng.uniform(10, 80, n) - 0.05})
+    cost = {"offer": 4.0, "email": 0.05}
+    budget = float(rng.uniform(5, 60))
+    P, C = ep.to_numpy(), np.tile([4.0, 0.05], (n, 1))
+    ok = P > 0
+    cust, act = np.nonzero(ok)
+    k = len(cust)
+    res = milp(-P[cust, act], integrality=np.ones(k), bounds=Bounds(0, 1),
+               constraints=[LinearConstraint(sparse.csr_array((np.ones(k), (cust, np.arange(k))),
+                                                              shape=(n, k)), -np.inf, 1),
+                            LinearConstraint(C[cust, act].reshape(1, -1), -np.inf, budget)],
+               options={"mip_rel_gap": 0})
+    exact = tg.campaign_list(ep, cost, budget, method="exact")
+    greedy = tg.campaign_list(ep, cost, budget)
+    assert _total(exact) == pytest.approx(-res.fun, abs=1e-7)
+    assert _total(greedy) <= _total(exact) + 1e-9 <= greedy.attrs["upper_bound"] + 2e-9
