@@ -190,6 +190,13 @@ def _check_orders(orders: Any, cols: dict[str, str | None], numeric: list[str]) 
         if c is not None:
             check_str(c, key)
     present = {k: c for k, c in cols.items() if c is not None}
+    if isinstance(orders, pd.DataFrame):
+        absent = [k for k in ("quantity_col", "discount_col")
+                  if k in present and present[k] not in orders.columns]
+        if absent:
+            raise ValueError(f"orders lacks the column(s) {[present[k] for k in absent]}; it has "
+                             f"{list(orders.columns)}. Name yours with {'/'.join(absent)}=, or pass "
+                             f"{'=None, '.join(absent)}=None if your data has none (optional).")
     return check_frame(orders, "orders", list(present.values()), keywords=_KEYWORDS,
                        ids=[c for k, c in present.items() if k in ("customer_col", "order_col")],
                        dates=[present["date_col"]],
