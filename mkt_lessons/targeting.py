@@ -19,10 +19,12 @@ Conventions
 * Sorting is by score, highest first. **Ties** never depend on the row order in
   :func:`gains_table` and :func:`lift`: tied customers are kept in one bin, and a cut
   through a group of ties counts the group's average response rate (the expected value
-  under a random tie-break). :func:`profit_curve` lists every cut ``k = 0..n`` and breaks
-  ties by row order (stable sort), because a per-customer ``value`` makes the order matter;
-  :func:`best_threshold` therefore only considers cuts *between* different scores, so its
-  rule "contact everyone with ``score >= threshold``" contacts exactly ``k`` customers.
+  under a random tie-break). :func:`profit_curve` lists every cut ``k = 0..n``; it ranks
+  by score when value and cost are the same for everyone, and by each contact's expected
+  profit ``p * uplift * value - cost`` when they vary per customer (``rank_by``), breaking
+  ties by score and then row order; :func:`best_threshold` only considers cuts *between*
+  different values of that ranking key, so its rule "contact everyone whose key is
+  ``>= threshold``" contacts exactly ``k`` customers.
 * The **profit model**: contacting a customer whose churn probability is ``p`` saves them
   with probability ``uplift`` (the offer works on that share of would-be churners), which
   is worth ``value`` (the margin at stake); the contact costs ``cost`` whether it works or
