@@ -45,8 +45,8 @@ import pandas as pd
 
 from mkt_lessons import features as F
 from mkt_lessons._validation import (
-    check_bool,
     check_1d,
+    check_bool,
     check_date,
     check_frame,
     check_int,

@@ -167,7 +167,7 @@ def _score_interval(pa, pb, na, nb, zc, max_iter: int = 100, tol: float = 1e-13)
     for sign in (1.0, -1.0):  # lower end (z = +zc), then upper end (z = -zc)
         target = np.arctan(sign * zc)
 
-        def f(delta):
+        def f(delta, target=target):
             return np.arctan(_score_z(pa, pb, na, nb, delta)) - target
 
         far = -sign * np.ones_like(diff)  # -1 for the lower end, +1 for the upper end

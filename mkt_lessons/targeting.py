@@ -43,8 +43,15 @@ import numpy as np
 import pandas as pd
 
 from mkt_lessons._results import Result
-from mkt_lessons._validation import (check_1d, check_frame, check_int, check_option, check_real,
-                                     check_str, describe)
+from mkt_lessons._validation import (
+    check_1d,
+    check_frame,
+    check_int,
+    check_option,
+    check_real,
+    check_str,
+    describe,
+)
 
 __all__ = ["gains_table", "lift", "profit_curve", "BestThreshold", "best_threshold",
            "campaign_list"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from badinput import Array, Real, Size, Spec, make_tests
+
 from mkt_lessons import bandits
 
 SPECS = [

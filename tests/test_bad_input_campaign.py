@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from badinput import Date, Flag, Real, Size, Spec, Table, make_tests, tiny_products
+
 from mkt_lessons import campaign
 from mkt_lessons.features import churn_labels
 

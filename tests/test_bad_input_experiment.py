@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from badinput import Array, Option, Real, Size, Spec, make_tests
+
 from mkt_lessons import bandits, experiment
 
 ALPHA = Real(low=0, high=1, low_open=True, high_open=True)

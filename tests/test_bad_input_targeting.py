@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from badinput import Array, Option, Real, Size, Spec, make_tests
+
 from mkt_lessons import targeting
 
 Y = np.array([1, 0, 1, 0, 0, 1])

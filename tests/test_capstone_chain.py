@@ -9,8 +9,13 @@ import pandas as pd
 import pytest
 
 from mkt_lessons import data
-from mkt_lessons.campaign import (Assumptions, action_profits, churn_risk, columns_for,
-                                  value_at_stake)
+from mkt_lessons.campaign import (
+    Assumptions,
+    action_profits,
+    churn_risk,
+    columns_for,
+    value_at_stake,
+)
 from mkt_lessons.constants import COLUMNS
 from mkt_lessons.features import churn_labels, rfm_table
 from mkt_lessons.recommend import ItemKNNRecommender, interaction_matrix
