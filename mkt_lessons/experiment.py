@@ -1,108 +1,114 @@
-"""A/B tests and multi-armed bandits (lesson 07).
+"""A/B tests (lesson 07): conversion and revenue tests, design, SRM, CUPED, peeking.
 
 Conventions used throughout: the *first* group is the control (A), the *second* the
 treatment (B), and every difference is **treatment minus control** (B - A), so a positive
 number means the treatment did better. Relative lift is ``p_B / p_A - 1``.
 
-Frequentist tests
-    :func:`two_proportion_ztest` (conversion), :func:`welch_ttest` (revenue per visitor),
-    :func:`sample_size_two_proportions` and :func:`power_two_proportions` (design),
-    :func:`srm_check` (sample-ratio mismatch), :func:`cuped` (variance reduction with a
-    pre-period covariate), :func:`simulate_peeking` (why stopping at the first p < 0.05
-    inflates false positives).
+:func:`two_proportion_ztest` (conversion), :func:`welch_ttest` (revenue per visitor),
+:func:`sample_size_two_proportions` and :func:`power_two_proportions` (design),
+:func:`srm_check` (sample-ratio mismatch), :func:`cuped` (variance reduction with a
+pre-period covariate), :func:`simulate_peeking` (why stopping at the first p < 0.05
+inflates false positives).
 
-Bandits
-    Policies share one small interface, written for *many runs at once* so simulations are
-    vectorised with NumPy (every run advances one round at a time as arrays)::
+Results are frozen dataclasses (:mod:`mkt_lessons._results`) with the package's spelling:
+``statistic``, ``pvalue``, ``alpha``, ``ci_low``, ``ci_high``.
 
-        policy = ThompsonSampling().start(n_arms=4)       # one run: ints in, ints out
-        arm = policy.select(rng)                          # which banner to show
-        policy.update(arm, reward)                        # 1 = click, 0 = no click
+The bandit policies and :func:`simulate_bandit` live in :mod:`mkt_lessons.bandits`; they
+are re-exported here so that ``from mkt_lessons.experiment import UCB1`` keeps working.
 
-    ``start(n_arms, n_runs=k)`` keeps ``k`` independent runs; ``select`` then returns an
-    array of ``k`` arms and ``update`` takes arrays. :func:`simulate_bandit` plays a policy
-    against known click rates and returns the regret of every round of every run.
-    :class:`ExploreThenCommit` is the A/B test written as a policy (split evenly, then ship
-    the winner), so the two approaches can be compared on the same footing.
+Examples
+--------
+>>> r = two_proportion_ztest(20, 1000, 32, 3000)
+>>> r.significant, bool(r.ci_high < 0)       # the test and its interval agree
+(True, True)
 """
 
 from __future__ import annotations
 
-import copy
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from mkt_lessons._results import Result, TestResult
+from mkt_lessons._validation import check_1d, check_int, check_option, check_real, describe
+from mkt_lessons.bandits import (  # noqa: F401 - re-exported: v1 imported them from here
+    UCB1,
+    BanditPolicy,
+    EpsilonGreedy,
+    ExploreThenCommit,
+    ThompsonSampling,
+    simulate_bandit,
+)
+
 __all__ = [
     "TwoProportionResult", "two_proportion_ztest", "WelchResult", "welch_ttest",
     "sample_size_two_proportions", "power_two_proportions", "SRMResult", "srm_check",
     "CupedResult", "cuped", "PeekingResult", "simulate_peeking",
+    # re-exported from mkt_lessons.bandits (v1 names)
     "BanditPolicy", "EpsilonGreedy", "UCB1", "ThompsonSampling", "ExploreThenCommit",
     "simulate_bandit",
 ]
 
+_ALTERNATIVES = ("two-sided", "larger", "smaller")
+
 
 # --------------------------------------------------------------------------- validation
-def _check_alpha(alpha: float, name: str = "alpha") -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number in (0, 1), got {type(alpha).__name__}")
-    if not 0 < float(alpha) < 1:
-        raise ValueError(f"{name} must be in (0, 1), got {alpha}")
-    return float(alpha)
+def _check_alpha(alpha, name: str = "alpha") -> float:
+    return check_real(alpha, name, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
-def _as_float_array(values, name: str) -> np.ndarray:
-    if isinstance(values, (str, bytes)):
-        raise TypeError(f"{name} must be numbers, got a string")
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numbers: {exc}") from None
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains missing values (NaN); drop or fill them first")
-    if np.isinf(arr).any():
-        raise ValueError(f"{name} contains infinite values")
+def _check_rate(p, name: str) -> float:
+    return check_real(p, f"{name} (a rate)", low=0.0, high=1.0, low_open=True, high_open=True)
+
+
+def _numbers(values, name: str, *, counts: bool = False) -> np.ndarray:
+    """A number or an array (any shape) of finite numbers, as a float array.
+
+    ``counts``: a single value must be an integer (``check_int``: 1.5 and 5.0 are refused
+    with a TypeError, like every count in the package); arrays must hold whole numbers.
+    """
+    if isinstance(values, (bool, np.bool_)) or values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {describe(values)}")
+    if np.ndim(values) == 0:
+        if counts:
+            return np.asarray(float(check_int(values, name)))
+        return np.asarray(check_real(values, name))
+    arr = np.asarray(values)
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be numbers, got {describe(arr)} (convert with pd.to_numeric)")
+    arr = arr.astype(float)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: there is nothing to test")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} has {int((~np.isfinite(arr)).sum()):,} missing or infinite "
+                         "value(s) (NaN/inf)")
     return arr
 
 
 def _check_counts(x, n, xname: str, nname: str) -> tuple[np.ndarray, np.ndarray]:
-    x_arr, n_arr = _as_float_array(x, xname), _as_float_array(n, nname)
+    x_arr, n_arr = _numbers(x, xname, counts=True), _numbers(n, nname, counts=True)
     if (n_arr <= 0).any():
         raise ValueError(f"{nname} (number of visitors) must be > 0, got {n}")
     if (x_arr < 0).any():
         raise ValueError(f"{xname} (number of conversions) must be >= 0, got {x}")
     if (x_arr != np.round(x_arr)).any() or (n_arr != np.round(n_arr)).any():
         raise ValueError(f"{xname} and {nname} must be whole numbers (counts)")
-    if (x_arr > n_arr).any():
+    try:
+        over = (x_arr > n_arr).any()
+    except ValueError:
+        raise ValueError(f"{xname} and {nname} must have shapes that broadcast, got "
+                         f"{x_arr.shape} and {n_arr.shape}") from None
+    if over:
         raise ValueError(f"{xname} (conversions) cannot exceed {nname} (visitors): "
                          f"got {xname}={x}, {nname}={n}")
     return x_arr, n_arr
 
 
-def _check_rate(p, name: str) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number in (0, 1), got {type(p).__name__}")
-    if not 0 < float(p) < 1:
-        raise ValueError(f"{name} must be a rate strictly between 0 and 1, got {p}")
-    return float(p)
-
-
-def _check_positive_int(n, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(n).__name__}")
-    if n <= 0:
-        raise ValueError(f"{name} must be > 0, got {n}")
-    return int(n)
-
-
-def _check_alternative(alternative: str) -> str:
-    if alternative not in ("two-sided", "larger", "smaller"):
-        raise ValueError("alternative must be 'two-sided', 'larger' (treatment > control) or "
-                         f"'smaller', got {alternative!r}")
-    return alternative
+def _check_alternative(alternative) -> str:
+    return check_option(alternative, "alternative", _ALTERNATIVES)
 
 
 def _scalar(a):
@@ -120,26 +126,121 @@ def _p_value(z, alternative: str):
     return stats.norm.cdf(z)
 
 
+# --------------------------------------------------------------------------- score interval
+def _restricted_mle(pa, pb, na, nb, delta):
+    """Farrington & Manning (1990): MLE of (pa, pb) under H: pa - pb = delta (closed form)."""
+    theta = nb / na
+    a = 1.0 + theta
+    b = -(1.0 + theta + pa + theta * pb + delta * (theta + 2.0))
+    c = delta**2 + delta * (2.0 * pa + theta + 1.0) + pa + theta * pb
+    d = -pa * delta * (1.0 + delta)
+    v = b**3 / (27 * a**3) - b * c / (6 * a**2) + d / (2 * a)
+    u = np.sign(v) * np.sqrt(np.maximum(b**2 / (9 * a**2) - c / (3 * a), 0.0))
+    u = np.where(u == 0, 1e-300, u)  # v = 0 as well then: acos(0) is the limit
+    w = (math.pi + np.arccos(np.clip(v / u**3, -1.0, 1.0))) / 3.0
+    qa = np.clip(2 * u * np.cos(w) - b / (3 * a), 0.0, 1.0)
+    qb = np.clip(qa - delta, 0.0, 1.0)
+    return qa, qb
+
+
+def _score_z(pa, pb, na, nb, delta):
+    """Score statistic of H: pa - pb = delta (variance at the restricted MLE); decreasing in delta."""
+    qa, qb = _restricted_mle(pa, pb, na, nb, delta)
+    var = qa * (1 - qa) / na + qb * (1 - qb) / nb
+    num = pa - pb - delta
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = num / np.sqrt(var)
+    return np.where(var > 0, z, np.where(num == 0, 0.0, np.sign(num) * np.inf))
+
+
+def _score_interval(pa, pb, na, nb, zc, max_iter: int = 100, tol: float = 1e-13):
+    """The delta with |score z| <= zc: inverts the test, so it excludes 0 iff the pooled z-test
+    rejects (at delta = 0 the restricted MLE is the pooled rate).
+
+    Vectorised root finding of ``arctan(z(delta)) = arctan(+-zc)`` (bounded, so no infinities
+    near delta = -1 or 1) by the Illinois variant of regula falsi, started from a bracket two
+    Wald half-widths wide where that brackets the root, else from the whole range.
+    """
+    diff = pa - pb
+    wald = np.sqrt(np.maximum(pa * (1 - pa), 0.25 / na) / na + np.maximum(pb * (1 - pb), 0.25 / nb) / nb)
+    out = []
+    for sign in (1.0, -1.0):  # lower end (z = +zc), then upper end (z = -zc)
+        target = np.arctan(sign * zc)
+
+        def f(delta, target=target):
+            return np.arctan(_score_z(pa, pb, na, nb, delta)) - target
+
+        far = -sign * np.ones_like(diff)  # -1 for the lower end, +1 for the upper end
+        near = np.clip(diff - sign * 3 * zc * wald, -1.0, 1.0)
+        f_near = f(near)
+        ok = np.sign(f_near) == sign  # the near point lies beyond the root
+        a = np.where(ok, near, far)
+        fa = np.where(ok, f_near, f(far))
+        b, fb = diff.astype(float), f(diff)
+        for _ in range(max_iter):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                c = b - fb * (b - a) / (fb - fa)
+            c = np.where(np.isfinite(c) & (np.minimum(a, b) <= c) & (c <= np.maximum(a, b)),
+                         c, (a + b) / 2)
+            fc = f(c)
+            flip = np.sign(fc) != np.sign(fb)
+            a, fa = np.where(flip, b, a), np.where(flip, fb, fa / 2)
+            b, fb = c, fc
+            if (np.abs(b - a) <= tol).all() or ((np.abs(b - a) <= tol) | (fb == 0)).all():
+                break
+        out.append(b)
+    return out[0], out[1]
+
+
 # --------------------------------------------------------------------------- z-test
+def _pooled_z(x1, n1, x2, n2):
+    """The pooled two-proportion z statistic of p2 - p1 (0 when nobody or everybody converts)."""
+    p1, p2 = x1 / n1, x2 / n2
+    pooled = (x1 + x2) / (n1 + n2)
+    se0 = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(se0 > 0, (p2 - p1) / np.where(se0 > 0, se0, 1.0), 0.0)
+
+
+def _pooled_pvalue(x1, n1, x2, n2):
+    """Two-sided p-value of the pooled z-test (the test only: simulations need no interval)."""
+    return _p_value(_pooled_z(x1, n1, x2, n2), "two-sided")
+
+
 @dataclass(frozen=True)
-class TwoProportionResult:
+class TwoProportionResult(TestResult):
     """Result of :func:`two_proportion_ztest` (arrays if the inputs were arrays).
 
-    ``diff`` is p_treatment - p_control; ``ci_low``/``ci_high`` its Wald interval;
-    ``relative_lift`` is p_treatment / p_control - 1 with a log-ratio interval.
+    Attributes
+    ----------
+    statistic, pvalue, alpha : float
+        The pooled z statistic, its p-value and the level of the intervals.
+    p_control, p_treatment : float
+        Observed conversion rates.
+    diff : float
+        ``p_treatment - p_control``; the ``estimate`` the interval is for.
+    ci_low, ci_high : float
+        Confidence interval of ``diff`` (``ci_method``: ``"score"`` by default).
+    relative_lift, lift_ci_low, lift_ci_high : float
+        ``p_treatment / p_control - 1`` and its log-ratio (Katz) interval.
+    ci_method : str
+        ``"score"`` (consistent with the test) or ``"wald"``.
     """
 
     p_control: float
     p_treatment: float
     diff: float
-    statistic: float
-    pvalue: float
     ci_low: float
     ci_high: float
     relative_lift: float
     lift_ci_low: float
     lift_ci_high: float
-    alpha: float
+    ci_method: str = "score"
+
+    @property
+    def estimate(self) -> float:
+        """The difference the interval is for (``diff``)."""
+        return self.diff
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -151,24 +252,28 @@ class TwoProportionResult:
         """Confidence interval of the relative lift, ``(low, high)``."""
         return (self.lift_ci_low, self.lift_ci_high)
 
-    def summary(self) -> pd.Series:
-        """The result as a labelled Series (scalar inputs only)."""
-        return pd.Series({k: getattr(self, k) for k in self.__dataclass_fields__})
-
 
 def two_proportion_ztest(x1, n1, x2, n2, *, alpha: float = 0.05,
-                         alternative: str = "two-sided") -> TwoProportionResult:
+                         alternative: str = "two-sided",
+                         ci_method: str = "score") -> TwoProportionResult:
     """Two-proportion z-test of conversion rates, with confidence intervals.
 
     Group 1 is the control, group 2 the treatment; the difference is ``p2 - p1``.
 
     The test statistic uses the *pooled* rate under H0 (both arms convert alike):
     ``z = (p2 - p1) / sqrt(p (1 - p) (1/n1 + 1/n2))`` with ``p = (x1 + x2) / (n1 + n2)``.
-    The interval for the difference is the Wald interval with *unpooled* variance
-    ``p1 (1 - p1) / n1 + p2 (1 - p2) / n2`` (fine for the thousands of visitors of a web
-    test; for tiny samples prefer Newcombe's interval). The interval for the relative lift
-    ``p2 / p1 - 1`` is computed on the log scale: ``log(p2/p1) +- z sqrt(1/x1 - 1/n1 +
-    1/x2 - 1/n2)``.
+
+    The interval for the difference is by default the **score interval of Farrington &
+    Manning (1990)**, the Miettinen-Nurminen interval without its small-sample factor
+    N / (N - 1): every difference ``delta`` for which the score test of
+    ``H: p2 - p1 = delta`` (variance at the restricted maximum-likelihood rates) does not
+    reject. At ``delta = 0`` that test *is* the pooled z-test above, so the two-sided test
+    and the interval always agree: ``pvalue < alpha`` exactly when the interval excludes 0.
+    (The unpooled Wald interval of v1, ``ci_method="wald"``, can disagree with the pooled
+    test: 20/1000 vs 32/3000 gives p = 0.024 with a Wald interval containing 0.)
+
+    The interval for the relative lift ``p2 / p1 - 1`` is computed on the log scale (Katz):
+    ``log(p2/p1) +- z sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2)``.
 
     Parameters
     ----------
@@ -177,17 +282,22 @@ def two_proportion_ztest(x1, n1, x2, n2, *, alpha: float = 0.05,
     x2, n2 : int or array of int
         Conversions and visitors of the treatment.
     alpha : float
-        1 - confidence level of the intervals.
+        1 - confidence level of the intervals, in (0, 1).
     alternative : {"two-sided", "larger", "smaller"}
-        "larger" tests H1: p2 > p1. Intervals are always two-sided.
+        "larger" tests H1: p2 > p1. Intervals are always two-sided (so they match the
+        two-sided test).
+    ci_method : {"score", "wald"}
+        The interval of the difference (see above).
 
     Returns
     -------
     TwoProportionResult
-        ``statistic``, ``pvalue``, ``ci`` and more (see the class).
+        ``statistic``, ``pvalue``, ``alpha``, ``ci_low``/``ci_high``, ``diff`` and more.
 
     Raises
     ------
+    TypeError
+        If a count is not a number.
     ValueError
         If a count is negative or not whole, ``n <= 0`` or ``x > n``.
 
@@ -196,57 +306,74 @@ def two_proportion_ztest(x1, n1, x2, n2, *, alpha: float = 0.05,
     >>> r = two_proportion_ztest(300, 10_000, 345, 10_000)
     >>> round(r.diff, 4), round(r.pvalue, 3)
     (0.0045, 0.072)
+    >>> r.ci_low < 0 < r.ci_high
+    True
     """
     alpha = _check_alpha(alpha)
     _check_alternative(alternative)
+    check_option(ci_method, "ci_method", ["score", "wald"])
     x1, n1 = _check_counts(x1, n1, "x1", "n1")
     x2, n2 = _check_counts(x2, n2, "x2", "n2")
     from scipy import stats
 
+    x1, n1, x2, n2 = np.broadcast_arrays(x1, n1, x2, n2)
     p1, p2 = x1 / n1, x2 / n2
     diff = p2 - p1
-    pooled = (x1 + x2) / (n1 + n2)
-    se0 = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    z = _pooled_z(x1, n1, x2, n2)
+    pvalue = _p_value(z, alternative)
+    zc = stats.norm.isf(alpha / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se0 > 0, diff / np.where(se0 > 0, se0, 1.0), 0.0)
-        pvalue = _p_value(z, alternative)
-        zc = stats.norm.isf(alpha / 2)
-        half = zc * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+        if ci_method == "score":
+            ci_low, ci_high = _score_interval(p2, p1, n2, n1, zc)
+        else:
+            half = zc * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+            ci_low, ci_high = diff - half, diff + half
         ratio = p2 / p1
         half_log = zc * np.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
         lift_low = np.exp(np.log(ratio) - half_log) - 1
         lift_high = np.exp(np.log(ratio) + half_log) - 1
     return TwoProportionResult(
-        p_control=_scalar(p1), p_treatment=_scalar(p2), diff=_scalar(diff),
         statistic=_scalar(np.asarray(z, dtype=float)), pvalue=_scalar(np.asarray(pvalue)),
-        ci_low=_scalar(diff - half), ci_high=_scalar(diff + half),
+        alpha=alpha, p_control=_scalar(p1), p_treatment=_scalar(p2), diff=_scalar(diff),
+        ci_low=_scalar(ci_low), ci_high=_scalar(ci_high),
         relative_lift=_scalar(ratio - 1), lift_ci_low=_scalar(lift_low),
-        lift_ci_high=_scalar(lift_high), alpha=alpha)
+        lift_ci_high=_scalar(lift_high), ci_method=ci_method)
 
 
 # --------------------------------------------------------------------------- Welch
 @dataclass(frozen=True)
-class WelchResult:
-    """Result of :func:`welch_ttest`; ``diff`` is mean(treatment) - mean(control)."""
+class WelchResult(TestResult):
+    """Result of :func:`welch_ttest`.
+
+    Attributes
+    ----------
+    statistic, pvalue, alpha : float
+        Welch's t, its p-value and the level of the interval.
+    mean_control, mean_treatment : float
+    diff : float
+        mean(treatment) - mean(control) (also ``estimate``).
+    df : float
+        Welch-Satterthwaite degrees of freedom.
+    ci_low, ci_high : float
+        Confidence interval of ``diff`` (two-sided, level 1 - alpha).
+    """
 
     mean_control: float
     mean_treatment: float
     diff: float
-    statistic: float
-    pvalue: float
     df: float
     ci_low: float
     ci_high: float
-    alpha: float
+
+    @property
+    def estimate(self) -> float:
+        """The difference the interval is for (``diff``)."""
+        return self.diff
 
     @property
     def ci(self) -> tuple[float, float]:
         """Confidence interval of the difference in means, ``(low, high)``."""
         return (self.ci_low, self.ci_high)
-
-    def summary(self) -> pd.Series:
-        """The result as a labelled Series."""
-        return pd.Series({k: getattr(self, k) for k in self.__dataclass_fields__})
 
 
 def welch_ttest(control, treatment, *, alpha: float = 0.05,
@@ -280,11 +407,8 @@ def welch_ttest(control, treatment, *, alpha: float = 0.05,
     """
     alpha = _check_alpha(alpha)
     _check_alternative(alternative)
-    a = _as_float_array(control, "control").ravel()
-    b = _as_float_array(treatment, "treatment").ravel()
-    for arr, name in ((a, "control"), (b, "treatment")):
-        if arr.size < 2:
-            raise ValueError(f"{name} needs at least 2 values, got {arr.size}")
+    a = check_1d(control, "control", min_len=2)
+    b = check_1d(treatment, "treatment", min_len=2)
     from scipy import stats
 
     va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
@@ -301,8 +425,9 @@ def welch_ttest(control, treatment, *, alpha: float = 0.05,
     else:
         p = stats.t.cdf(t, df)
     half = stats.t.isf(alpha / 2, df) * se
-    return WelchResult(float(a.mean()), float(b.mean()), diff, float(t), float(p), float(df),
-                       float(diff - half), float(diff + half), alpha)
+    return WelchResult(statistic=float(t), pvalue=float(p), alpha=alpha,
+                       mean_control=float(a.mean()), mean_treatment=float(b.mean()), diff=diff,
+                       df=float(df), ci_low=float(diff - half), ci_high=float(diff + half))
 
 
 # --------------------------------------------------------------------------- design
@@ -371,7 +496,7 @@ def power_two_proportions(p1: float, p2: float, n, alpha: float = 0.05, *,
     p1, p2 = _check_rate(p1, "p1"), _check_rate(p2, "p2")
     alpha = _check_alpha(alpha)
     _check_alternative(alternative)
-    n_arr = _as_float_array(n, "n")
+    n_arr = _numbers(n, "n")
     if (n_arr <= 0).any():
         raise ValueError(f"n (visitors per arm) must be > 0, got {n}")
     from scipy import stats
@@ -391,13 +516,28 @@ def power_two_proportions(p1: float, p2: float, n, alpha: float = 0.05, *,
 
 
 @dataclass(frozen=True)
-class SRMResult:
-    """Result of :func:`srm_check`: chi-square goodness of fit of the arm sizes."""
+class SRMResult(TestResult):
+    """Result of :func:`srm_check`: chi-square goodness of fit of the arm sizes.
 
-    statistic: float
-    pvalue: float
+    Attributes
+    ----------
+    statistic, pvalue : float
+        Chi-square statistic and its p-value.
+    alpha : float
+        The threshold below which a mismatch is flagged (``threshold`` of the call).
+    mismatch : bool
+        ``pvalue < alpha``: the split is not what the design promised.
+    table : DataFrame
+        Observed and expected visitors and shares per arm.
+    """
+
     mismatch: bool
     table: pd.DataFrame = field(repr=False)
+
+    @property
+    def threshold(self) -> float:
+        """The v1 name of ``alpha``."""
+        return self.alpha
 
 
 def srm_check(counts, expected_shares=None, *, threshold: float = 0.001) -> SRMResult:
@@ -421,14 +561,20 @@ def srm_check(counts, expected_shares=None, *, threshold: float = 0.001) -> SRMR
     -------
     SRMResult
         ``statistic``, ``pvalue``, ``mismatch`` and a ``table`` of observed vs expected.
+
+    Examples
+    --------
+    >>> r = srm_check({"control": 10_000, "treatment": 10_400})
+    >>> round(r.pvalue, 4), r.mismatch
+    (0.0051, False)
     """
     threshold = _check_alpha(threshold, "threshold")
     if isinstance(counts, Mapping | pd.Series):
         labels = list(counts.keys() if isinstance(counts, Mapping) else counts.index)
-        obs = _as_float_array(list(counts.values() if isinstance(counts, Mapping)
-                                   else counts.to_numpy()), "counts")
+        obs = check_1d(list(counts.values()) if isinstance(counts, Mapping)
+                       else counts.to_numpy(), "counts", min_len=2)
     else:
-        obs = _as_float_array(counts, "counts").ravel()
+        obs = check_1d(counts, "counts", min_len=2)
         labels = list(range(obs.size))
     if obs.size < 2:
         raise ValueError(f"counts needs at least 2 arms, got {obs.size}")
@@ -444,7 +590,7 @@ def srm_check(counts, expected_shares=None, *, threshold: float = 0.001) -> SRMR
             if missing:
                 raise ValueError(f"expected_shares lacks the arm(s) {missing}")
             expected_shares = [expected_shares[lab] for lab in labels]
-        shares = _as_float_array(expected_shares, "expected_shares").ravel()
+        shares = check_1d(expected_shares, "expected_shares")
         if shares.size != obs.size:
             raise ValueError(f"expected_shares has {shares.size} entries for {obs.size} arms")
         if (shares <= 0).any():
@@ -457,13 +603,24 @@ def srm_check(counts, expected_shares=None, *, threshold: float = 0.001) -> SRMR
     pvalue = float(stats.chi2.sf(chi2, obs.size - 1))
     table = pd.DataFrame({"arm": labels, "observed": obs.astype(int), "expected": expected,
                           "observed_share": obs / obs.sum(), "expected_share": shares})
-    return SRMResult(chi2, pvalue, pvalue < threshold, table)
+    return SRMResult(statistic=chi2, pvalue=pvalue, alpha=threshold,
+                     mismatch=bool(pvalue < threshold), table=table)
 
 
 # --------------------------------------------------------------------------- CUPED
 @dataclass(frozen=True)
-class CupedResult:
-    """Result of :func:`cuped`."""
+class CupedResult(Result):
+    """Result of :func:`cuped`.
+
+    Attributes
+    ----------
+    adjusted : ndarray
+        The adjusted metric, in the order of the input.
+    theta : float
+        The coefficient used (estimated or given).
+    variance_reduction : float
+        1 - var(adjusted) / var(metric).
+    """
 
     adjusted: np.ndarray = field(repr=False)
     theta: float
@@ -494,14 +651,19 @@ def cuped(metric, covariate, *, theta: float | None = None) -> CupedResult:
     CupedResult
         ``adjusted`` (array, same order as the input), ``theta`` and ``variance_reduction``
         (1 - var(adjusted) / var(metric)).
+
+    Examples
+    --------
+    >>> r = cuped([1.0, 2.0, 3.0, 5.0], [0.0, 1.0, 2.0, 3.0])
+    >>> round(r.theta, 2), r.adjusted.round(2).tolist()
+    (1.3, [2.95, 2.65, 2.35, 3.05])
     """
-    y = _as_float_array(metric, "metric").ravel()
-    x = _as_float_array(covariate, "covariate").ravel()
+    y = check_1d(metric, "metric", min_len=2)
+    x = check_1d(covariate, "covariate", min_len=2)
     if y.size != x.size:
         raise ValueError(f"metric and covariate must have the same length, got {y.size} "
                          f"and {x.size}")
-    if y.size < 2:
-        raise ValueError("cuped needs at least 2 visitors")
+    theta = check_real(theta, "theta", allow_none=True)
     xc = x - x.mean()
     if theta is None:
         vx = float(xc @ xc)
@@ -518,7 +680,7 @@ def cuped(metric, covariate, *, theta: float | None = None) -> CupedResult:
 
 # --------------------------------------------------------------------------- peeking
 @dataclass(frozen=True)
-class PeekingResult:
+class PeekingResult(Result):
     """Result of :func:`simulate_peeking`.
 
     ``rejected_by_day[d]`` is the share of experiments that have shown p < alpha at least
@@ -562,281 +724,28 @@ def simulate_peeking(p: float = 0.03, visitors_per_day: int = 1000, n_days: int 
     Returns
     -------
     PeekingResult
+
+    Examples
+    --------
+    >>> r = simulate_peeking(n_days=10, n_experiments=500, seed=0)
+    >>> bool(r.fpr_peeking > r.fpr_fixed)
+    True
     """
     p = _check_rate(p, "p")
     pt = p if p_treatment is None else _check_rate(p_treatment, "p_treatment")
-    visitors_per_day = _check_positive_int(visitors_per_day, "visitors_per_day")
-    n_days = _check_positive_int(n_days, "n_days")
-    n_experiments = _check_positive_int(n_experiments, "n_experiments")
+    visitors_per_day = check_int(visitors_per_day, "visitors_per_day", low=1)
+    n_days = check_int(n_days, "n_days", low=1)
+    n_experiments = check_int(n_experiments, "n_experiments", low=1)
+    seed = check_int(seed, "seed", low=0)
     alpha = _check_alpha(alpha)
     rng = np.random.default_rng(seed)
     daily = rng.binomial(visitors_per_day, [p, pt], size=(n_experiments, n_days, 2))
     x = daily.cumsum(axis=1)
     n = visitors_per_day * np.arange(1, n_days + 1)[None, :]
-    pvalues = two_proportion_ztest(x[..., 0], n, x[..., 1], n, alpha=alpha).pvalue
+    pvalues = _pooled_pvalue(x[..., 0], n, x[..., 1], n)  # = two_proportion_ztest(...).pvalue
     rejected_by_day = np.logical_or.accumulate(pvalues < alpha, axis=1).mean(axis=0)
-    return PeekingResult(float((pvalues[:, -1] < alpha).mean()), float(rejected_by_day[-1]),
-                         rejected_by_day, pvalues)
+    return PeekingResult(fpr_fixed=float((pvalues[:, -1] < alpha).mean()),
+                         fpr_peeking=float(rejected_by_day[-1]),
+                         rejected_by_day=rejected_by_day, pvalues=pvalues)
 
 
-# --------------------------------------------------------------------------- bandits
-class BanditPolicy:
-    """Common interface of the bandit policies (rewards in [0, 1]: click = 1, no click = 0).
-
-    Settings go in ``__init__``; :meth:`start` resets the state for ``n_arms`` arms and
-    returns ``self``; :meth:`select` chooses an arm; :meth:`update` records its reward.
-    State (after :meth:`start`): ``pulls_`` and ``successes_``, arrays of shape
-    ``(n_runs, n_arms)``; ``means_``, the observed rates; ``t_``, rounds played.
-    Subclasses implement ``_choose(rng)``. Ties between equally good arms are broken at
-    random, so no banner is favoured by its position in the list.
-    """
-
-    def start(self, n_arms: int, n_runs: int | None = None) -> BanditPolicy:
-        """Reset the policy for ``n_arms`` arms and ``n_runs`` independent runs.
-
-        With ``n_runs=None`` (one run) :meth:`select` returns a plain ``int`` and
-        :meth:`update` takes an ``int`` and a number. Returns ``self``.
-        """
-        n_arms = _check_positive_int(n_arms, "n_arms")
-        if n_arms < 2:
-            raise ValueError(f"n_arms must be >= 2 (a bandit chooses between arms), got {n_arms}")
-        self.n_arms_ = n_arms
-        self._single = n_runs is None
-        self.n_runs_ = 1 if n_runs is None else _check_positive_int(n_runs, "n_runs")
-        self.pulls_ = np.zeros((self.n_runs_, n_arms))
-        self.successes_ = np.zeros((self.n_runs_, n_arms))
-        # observed rate, +inf for arms never played (so "best" until tried), and 1 / pulls
-        self._est = np.full((self.n_runs_, n_arms), np.inf)
-        self._inv_pulls = np.full((self.n_runs_, n_arms), np.inf)
-        self._offsets = np.arange(self.n_runs_) * n_arms  # flat index of each run's row
-        # flat views of the state: one fancy-indexing op per update, whatever n_runs
-        self._pulls_flat = self.pulls_.reshape(-1)
-        self._succ_flat = self.successes_.reshape(-1)
-        self._est_flat = self._est.reshape(-1)
-        self._inv_flat = self._inv_pulls.reshape(-1)
-        self.t_ = 0
-        return self
-
-    def _check_started(self) -> None:
-        if not hasattr(self, "pulls_"):
-            raise RuntimeError(f"call {type(self).__name__}(...).start(n_arms) before "
-                               "select() or update()")
-
-    def select(self, rng: np.random.Generator):
-        """Choose the arm to play in every run (an ``int`` for a single run)."""
-        self._check_started()
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError("rng must be a numpy Generator, e.g. np.random.default_rng(0), "
-                            f"got {type(rng).__name__}")
-        arms = self._choose(rng)
-        return int(arms[0]) if self._single else arms
-
-    def update(self, arm, reward) -> BanditPolicy:
-        """Record the ``reward`` (1 = click, 0 = none; any value in [0, 1]) of ``arm``.
-
-        One arm and one reward per run. Returns ``self``.
-        """
-        self._check_started()
-        arm = np.asarray(arm).reshape(-1)
-        reward = np.asarray(reward).reshape(-1)
-        if arm.shape != (self.n_runs_,) or reward.shape != (self.n_runs_,):
-            raise ValueError(f"arm and reward need one value per run ({self.n_runs_}), got "
-                             f"{arm.size} and {reward.size}")
-        if not np.issubdtype(arm.dtype, np.integer) or (arm < 0).any() \
-                or (arm >= self.n_arms_).any():
-            raise ValueError(f"arm must be whole numbers in 0..{self.n_arms_ - 1}, got {arm}")
-        if not (np.issubdtype(reward.dtype, np.number) or reward.dtype == bool):
-            raise TypeError(f"reward must be numbers in [0, 1], got dtype {reward.dtype}")
-        reward = reward.astype(float)
-        if np.isnan(reward).any() or (reward < 0).any() or (reward > 1).any():
-            raise ValueError(f"reward must be in [0, 1] (1 = click), got {reward}")
-        self._record(arm, reward)
-        return self
-
-    def _record(self, arm: np.ndarray, reward: np.ndarray) -> None:
-        idx = self._offsets + arm
-        self._pulls_flat[idx] += 1
-        self._succ_flat[idx] += reward
-        inv = 1.0 / self._pulls_flat[idx]
-        self._inv_flat[idx] = inv
-        self._est_flat[idx] = self._succ_flat[idx] * inv
-        self.t_ += 1
-
-    @property
-    def means_(self) -> np.ndarray:
-        """Observed reward rate per run and arm (NaN for arms never played)."""
-        self._check_started()
-        return np.where(self.pulls_ > 0, self._est, np.nan)
-
-    def _choose(self, rng: np.random.Generator) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
-
-    @staticmethod
-    def _argmax_random_ties(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        best = scores == scores.max(axis=1, keepdims=True)
-        return np.where(best, rng.random(scores.shape), -1.0).argmax(axis=1)
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()
-                           if not k.endswith("_") and not k.startswith("_"))
-        return f"{type(self).__name__}({params})"
-
-
-def _check_number(v, name: str, low: float, high: float = math.inf) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(v).__name__}")
-    if not low <= v <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}], got {v}")
-    return float(v)
-
-
-class EpsilonGreedy(BanditPolicy):
-    """ε-greedy: with probability ``epsilon`` show a random arm, otherwise the arm with the
-    best observed rate (arms never shown count as best, so each is tried early).
-
-    Parameters
-    ----------
-    epsilon : float
-        Exploration probability in [0, 1]; it never decays, so a share ``epsilon`` of the
-        traffic keeps going to random arms (regret grows linearly).
-    """
-
-    def __init__(self, epsilon: float = 0.1) -> None:
-        self.epsilon = _check_number(epsilon, "epsilon", 0.0, 1.0)
-
-    def _choose(self, rng):
-        greedy = self._argmax_random_ties(self._est, rng)  # unplayed arms score +inf
-        explore = rng.random(self.n_runs_) < self.epsilon
-        return np.where(explore, rng.integers(0, self.n_arms_, self.n_runs_), greedy)
-
-
-class UCB1(BanditPolicy):
-    """UCB1 (Auer, Cesa-Bianchi & Fischer 2002): play each arm once, then the arm with the
-    highest upper confidence bound ``mean + c * sqrt(ln t / pulls)``, t = rounds so far.
-
-    Parameters
-    ----------
-    c : float
-        Exploration weight; ``sqrt(2)`` (default) is the classic UCB1. Its bonus assumes only
-        that rewards lie in [0, 1], so with click rates of a few percent it is much wider
-        than the real uncertainty and UCB1 explores for a long time.
-    """
-
-    def __init__(self, c: float = math.sqrt(2)) -> None:
-        self.c = _check_number(c, "c", 0.0)
-
-    def _choose(self, rng):
-        # unplayed arms score +inf, so each arm is played once first; once an arm has been
-        # scored against a played one t >= 2 (n_arms >= 2), so max(t, 2) only avoids 0 * inf.
-        scores = self._est + np.sqrt(self.c**2 * math.log(max(self.t_, 2)) * self._inv_pulls)
-        return self._argmax_random_ties(scores, rng)
-
-
-class ThompsonSampling(BanditPolicy):
-    """Thompson sampling (Beta-Bernoulli): draw a plausible rate for each arm from its
-    posterior Beta(prior_a + clicks, prior_b + non-clicks) and play the highest draw.
-
-    Parameters
-    ----------
-    prior_a, prior_b : float
-        Beta prior, both > 0 (1, 1 = uniform: no opinion about the click rate).
-    """
-
-    def __init__(self, prior_a: float = 1.0, prior_b: float = 1.0) -> None:
-        self.prior_a = _check_number(prior_a, "prior_a", 0.0)
-        self.prior_b = _check_number(prior_b, "prior_b", 0.0)
-        if self.prior_a == 0 or self.prior_b == 0:
-            raise ValueError("prior_a and prior_b must be > 0")
-
-    @property
-    def posterior_(self) -> tuple[np.ndarray, np.ndarray]:
-        """Beta posterior parameters ``(a, b)``, each of shape ``(n_runs, n_arms)``."""
-        self._check_started()
-        return (self.prior_a + self.successes_,
-                self.prior_b + (self.pulls_ - self.successes_))
-
-    def _choose(self, rng):
-        a, b = self.posterior_
-        return rng.beta(a, b).argmax(axis=1)  # continuous draws: ties have probability 0
-
-
-class ExploreThenCommit(BanditPolicy):
-    """An A/B/n test as a policy: rotate the arms evenly for ``n_explore`` rounds, then play
-    the arm with the best observed rate for ever after (ties broken at random).
-
-    Parameters
-    ----------
-    n_explore : int
-        Length of the test in rounds (visitors), e.g. arms x the sample size per arm.
-    """
-
-    def __init__(self, n_explore: int = 1000) -> None:
-        self.n_explore = _check_positive_int(n_explore, "n_explore")
-
-    def start(self, n_arms: int, n_runs: int | None = None) -> ExploreThenCommit:
-        super().start(n_arms, n_runs)
-        self._winner = None
-        return self
-
-    def _choose(self, rng):
-        if self.t_ < self.n_explore:
-            return np.full(self.n_runs_, self.t_ % self.n_arms_)
-        if self._winner is None:
-            best = np.where(self.pulls_ > 0, self._est, -1.0)  # only arms actually tested
-            self._winner = self._argmax_random_ties(best, rng)
-        return self._winner
-
-
-def simulate_bandit(policy: BanditPolicy, true_rates: Sequence[float], n_rounds: int,
-                    n_runs: int = 200, seed: int = 0) -> np.ndarray:
-    """Play ``policy`` against arms with known click rates; return the regret of each round.
-
-    All runs advance together, one round at a time, as NumPy arrays. The regret of a round
-    is the *expected* clicks lost by the arm chosen: ``max(true_rates) - true_rates[arm]``
-    (pseudo-regret; it does not depend on the luck of the click draw).
-
-    Parameters
-    ----------
-    policy : BanditPolicy
-        A policy with its settings (e.g. ``UCB1()``); it is copied, never modified.
-    true_rates : sequence of float
-        Click rate of each arm, in [0, 1].
-    n_rounds : int
-        Visitors per run.
-    n_runs : int
-        Independent runs (average over them to see the policy, not the luck).
-    seed : int
-        Seed of the random generator.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(n_runs, n_rounds)``; ``regret.cumsum(axis=1).mean(axis=0)`` is the average
-        cumulative regret curve.
-
-    Examples
-    --------
-    >>> r = simulate_bandit(ThompsonSampling(), [0.04, 0.06], n_rounds=500, n_runs=20)
-    >>> r.shape
-    (20, 500)
-    """
-    if not isinstance(policy, BanditPolicy):
-        raise TypeError("policy must be a bandit policy such as EpsilonGreedy(), UCB1() or "
-                        f"ThompsonSampling(), got {type(policy).__name__}")
-    rates = _as_float_array(true_rates, "true_rates").ravel()
-    if rates.size < 2:
-        raise ValueError(f"true_rates needs at least 2 arms, got {rates.size}")
-    if (rates < 0).any() or (rates > 1).any():
-        raise ValueError(f"true_rates must be click rates in [0, 1], got {list(rates)}")
-    n_rounds = _check_positive_int(n_rounds, "n_rounds")
-    n_runs = _check_positive_int(n_runs, "n_runs")
-    rng = np.random.default_rng(seed)
-    pol = copy.deepcopy(policy).start(rates.size, n_runs)
-    gaps = rates.max() - rates
-    regret = np.empty((n_rounds, n_runs))
-    for t in range(n_rounds):  # the loop runs over rounds; runs are vectorised
-        arms = pol._choose(rng)
-        clicks = rng.random(n_runs) < rates[arms]
-        pol._record(arms, clicks)
-        regret[t] = gaps[arms]
-    return regret.T.copy()

@@ -19,10 +19,12 @@ Conventions
 * Sorting is by score, highest first. **Ties** never depend on the row order in
   :func:`gains_table` and :func:`lift`: tied customers are kept in one bin, and a cut
   through a group of ties counts the group's average response rate (the expected value
-  under a random tie-break). :func:`profit_curve` lists every cut ``k = 0..n`` and breaks
-  ties by row order (stable sort), because a per-customer ``value`` makes the order matter;
-  :func:`best_threshold` therefore only considers cuts *between* different scores, so its
-  rule "contact everyone with ``score >= threshold``" contacts exactly ``k`` customers.
+  under a random tie-break). :func:`profit_curve` lists every cut ``k = 0..n``; it ranks
+  by score when value and cost are the same for everyone, and by each contact's expected
+  profit ``p * uplift * value - cost`` when they vary per customer (``rank_by``), breaking
+  ties by score and then row order; :func:`best_threshold` only considers cuts *between*
+  different values of that ranking key, so its rule "contact everyone whose key is
+  ``>= threshold``" contacts exactly ``k`` customers.
 * The **profit model**: contacting a customer whose churn probability is ``p`` saves them
   with probability ``uplift`` (the offer works on that share of would-be churners), which
   is worth ``value`` (the margin at stake); the contact costs ``cost`` whether it works or
@@ -33,13 +35,23 @@ Conventions
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mkt_lessons._checks import check_int as _check_int
+from mkt_lessons._results import Result
+from mkt_lessons._validation import (
+    check_1d,
+    check_frame,
+    check_int,
+    check_option,
+    check_real,
+    check_str,
+    describe,
+)
 
 __all__ = ["gains_table", "lift", "profit_curve", "BestThreshold", "best_threshold",
            "campaign_list"]
@@ -47,55 +59,24 @@ __all__ = ["gains_table", "lift", "profit_curve", "BestThreshold", "best_thresho
 
 # --------------------------------------------------------------------------- validation
 def _as_1d_float(values: Any, name: str) -> np.ndarray:
-    if isinstance(values, (str, bytes)) or values is None:
-        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}")
-    if isinstance(values, pd.DataFrame):
-        raise TypeError(f"{name} must be one column of numbers (1-D), got a DataFrame")
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numbers: {exc}") from None
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (one value per customer), got shape {arr.shape}")
-    if len(arr) == 0:
-        raise ValueError(f"{name} is empty: there are no customers to rank")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains {int(np.isnan(arr).sum())} missing value(s) (NaN)")
-    if np.isinf(arr).any():
-        raise ValueError(f"{name} contains infinite values")
-    return arr
+    return check_1d(values, name)
 
 
 def _as_labels(y_true: Any, n: int, name: str = "y_true") -> np.ndarray:
-    y = _as_1d_float(y_true, name)
-    if len(y) != n:
-        raise ValueError(f"{name} has {len(y)} values but scores has {n}: one label per score")
-    if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError(f"{name} must contain only 0 and 1 (or False/True), got values "
-                         f"{np.unique(y[~np.isin(y, (0.0, 1.0))])[:5].tolist()}")
-    return y
+    if isinstance(y_true, pd.Series) and pd.api.types.is_bool_dtype(y_true):
+        y_true = y_true.astype(float)
+    return check_1d(y_true, f"{name} (one 0/1 label per score)", kind="binary",
+                    length=n).astype(float)
 
 
 def _as_amount(values: Any, n: int, name: str, *, nonnegative: bool = True) -> np.ndarray:
     """A scalar or one value per customer, broadcast to length ``n``."""
-    if isinstance(values, bool) or isinstance(values, (str, bytes)) or values is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {values!r}")
-    if np.ndim(values) == 0:
-        try:
-            v = float(values)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be a number or an array of numbers, got {values!r}") from None
-        if not np.isfinite(v):
-            raise ValueError(f"{name} must be finite, got {v}")
-        arr = np.full(n, v)
-    else:
-        arr = _as_1d_float(values, name)
-        if len(arr) != n:
-            raise ValueError(f"{name} has {len(arr)} values but scores has {n}: give a scalar "
-                             "or one value per customer")
-    if nonnegative and (arr < 0).any():
-        raise ValueError(f"{name} must be >= 0, got a minimum of {arr.min()}")
-    return arr
+    low = 0.0 if nonnegative else None
+    if np.ndim(values) == 0 and not isinstance(values, (str, bytes)) and values is not None:
+        return np.full(n, check_real(values, name, low=low))
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {describe(values)}")
+    return check_1d(values, f"{name} (a scalar or one value per customer)", length=n, low=low)
 
 
 def _rank_desc(scores: np.ndarray) -> np.ndarray:
@@ -159,7 +140,7 @@ def gains_table(y_true: Any, scores: Any, n_bins: int = 10) -> pd.DataFrame:
     """
     s = _as_1d_float(scores, "scores")
     y = _as_labels(y_true, len(s))
-    n_bins = _check_int(n_bins, "n_bins", 1)
+    n_bins = check_int(n_bins, "n_bins", low=1)
     n, total_pos = len(s), y.sum()
     if total_pos == 0:
         raise ValueError("y_true has no positive (1): base rate 0, lift and gain are undefined")
@@ -218,14 +199,14 @@ def lift(y_true: Any, scores: Any, fraction: Any) -> float | np.ndarray:
     """
     s = _as_1d_float(scores, "scores")
     y = _as_labels(y_true, len(s))
-    if isinstance(fraction, (str, bytes, bool)) or fraction is None:
-        raise TypeError(f"fraction must be a number or an array of numbers, got {fraction!r}")
-    try:
-        frac = np.asarray(fraction, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"fraction must be a number or an array of numbers, got {fraction!r}") from None
-    if np.isnan(frac).any() or (frac <= 0).any() or (frac > 1).any():
-        raise ValueError(f"fraction must be in (0, 1], got {fraction!r}")
+    if np.ndim(fraction) == 0 and not isinstance(fraction, (str, bytes)) and fraction is not None:
+        frac = np.asarray(check_real(fraction, "fraction", low=0, high=1, low_open=True))
+    else:
+        if fraction is None or isinstance(fraction, (str, bytes)):
+            raise TypeError(f"fraction must be a number or an array of numbers, got {describe(fraction)}")
+        frac = check_1d(fraction, "fraction", low=0, high=1)
+        if (frac <= 0).any():
+            raise ValueError(f"fraction must hold values in (0, 1], got {frac.min():g}")
     n, total_pos = len(s), y.sum()
     if total_pos == 0:
         raise ValueError("y_true has no positive (1): base rate 0, lift is undefined")
@@ -242,21 +223,47 @@ def lift(y_true: Any, scores: Any, fraction: Any) -> float | np.ndarray:
 
 
 # --------------------------------------------------------------------------- profit
+_RANK_BY = ("auto", "score", "expected_profit")
+
+
+def _profit_inputs(scores, value, cost, uplift, y_true, rank_by):
+    s = _as_1d_float(scores, "scores")
+    n = len(s)
+    if (s < 0).any() or (s > 1).any():
+        raise ValueError("scores must be probabilities in [0, 1] for the profit model "
+                         f"(got min {s.min():.3g}, max {s.max():.3g}); calibrate the model first")
+    v = _as_amount(value, n, "value")
+    c = _as_amount(cost, n, "cost")
+    u = _check_uplift(uplift)
+    check_option(rank_by, "rank_by", _RANK_BY)
+    y = None if y_true is None else _as_labels(y_true, n)
+    unit = s * u * v - c  # expected profit of contacting each customer
+    if rank_by == "auto":
+        varies = np.ndim(value) > 0 and np.ptp(v) > 0 or np.ndim(cost) > 0 and np.ptp(c) > 0
+        rank_by = "expected_profit" if varies else "score"
+    key = s if rank_by == "score" else unit
+    # highest key first; ties by score (highest first), then row order (stable)
+    order = np.lexsort((np.arange(n), -s, -key))
+    return s, v, c, u, y, unit, key, order, rank_by
+
+
 def profit_curve(scores: Any, *, value: Any, cost: Any, uplift: float = 1.0,
-                 y_true: Any = None) -> pd.DataFrame:
-    """Profit of contacting the top ``k`` customers by score, for every ``k = 0..n``.
+                 y_true: Any = None, rank_by: str = "auto") -> pd.DataFrame:
+    """Profit of contacting the top ``k`` customers, for every ``k = 0..n``.
 
     The profit model: contacting a customer with churn probability ``p`` saves them with
     probability ``uplift``, which is worth ``value``; the contact costs ``cost`` whether or
-    not it works. So the expected profit of contacting the top ``k`` is
-    ``sum over them of (p * uplift * value - cost)``, treating ``scores`` as **calibrated**
-    churn probabilities. With the observed outcomes ``y_true`` (1 = churned), the realised
-    profit replaces ``p`` by ``y``: the money the campaign would have made (under the same
-    uplift assumption) on this group.
+    not it works. So the expected profit of one contact is ``p * uplift * value - cost``,
+    treating ``scores`` as **calibrated** churn probabilities. With the observed outcomes
+    ``y_true`` (1 = churned), the realised profit replaces ``p`` by ``y``: the money the
+    campaign would have made (under the same uplift assumption) on this group.
 
-    Customers are ranked by score, highest first; ties keep their row order (stable sort),
-    so with per-customer ``value`` or ``cost`` a cut inside a group of ties depends on that
-    order (:func:`best_threshold` avoids such cuts).
+    **Ranking.** With one ``value`` and one ``cost`` for everybody, ranking by score and
+    ranking by expected profit are the same thing. When value or cost vary per customer
+    they are not: a likely churner worth $5 is a worse contact than a less likely one worth
+    $500. ``rank_by="auto"`` (default) therefore ranks by the expected profit of each
+    contact, ``p * uplift * value - cost``, when ``value`` or ``cost`` vary, and by score
+    otherwise. Ties are broken by score, then by row order.
 
     Parameters
     ----------
@@ -270,76 +277,109 @@ def profit_curve(scores: Any, *, value: Any, cost: Any, uplift: float = 1.0,
         Share of would-be churners the offer saves, in [0, 1].
     y_true : array-like of 0/1, optional
         Observed churn; adds the column ``realised_profit``.
+    rank_by : {"auto", "score", "expected_profit"}
+        What the customers are sorted by (see above).
 
     Returns
     -------
     DataFrame
         ``n + 1`` rows with columns ``k`` (customers contacted), ``fraction`` (k / n),
-        ``threshold`` (score of the k-th customer: contact those with ``score >=
-        threshold``; +inf for k = 0), ``expected_profit`` and, with ``y_true``,
-        ``realised_profit``.
+        ``threshold`` (the ranking key of the k-th customer: contact those whose key is
+        ``>= threshold``; the score when ranking by score, the expected profit per contact
+        when ranking by expected profit; +inf for k = 0), ``score`` (the k-th customer's
+        score; NaN for k = 0), ``expected_profit`` and, with ``y_true``,
+        ``realised_profit``. ``DataFrame.attrs["rank_by"]`` says which ranking was used.
 
     Examples
     --------
     >>> profit_curve([0.9, 0.2], value=100.0, cost=30.0)
-       k  fraction  threshold  expected_profit
-    0  0       0.0        inf              0.0
-    1  1       0.5        0.9             60.0
-    2  2       1.0        0.2             50.0
+       k  fraction  threshold  score  expected_profit
+    0  0       0.0        inf    NaN              0.0
+    1  1       0.5        0.9    0.9             60.0
+    2  2       1.0        0.2    0.2             50.0
+    >>> profit_curve([0.9, 0.2], value=[10.0, 500.0], cost=5.0)["threshold"].tolist()
+    [inf, 95.0, 4.0]
     """
-    s = _as_1d_float(scores, "scores")
+    s, v, c, u, y, unit, key, order, used = _profit_inputs(scores, value, cost, uplift,
+                                                           y_true, rank_by)
     n = len(s)
-    if (s < 0).any() or (s > 1).any():
-        raise ValueError("scores must be probabilities in [0, 1] for the profit model "
-                         f"(got min {s.min():.3g}, max {s.max():.3g}); calibrate the model first")
-    v = _as_amount(value, n, "value")
-    c = _as_amount(cost, n, "cost")
-    u = _check_uplift(uplift)
-    y = None if y_true is None else _as_labels(y_true, n)
-    order = _rank_desc(s)
     out = pd.DataFrame({
         "k": np.arange(n + 1, dtype=np.int64),
         "fraction": np.arange(n + 1) / n,
-        "threshold": np.r_[np.inf, s[order]],
-        "expected_profit": np.r_[0.0, np.cumsum((s * u * v - c)[order])],
+        "threshold": np.r_[np.inf, key[order]],
+        "score": np.r_[np.nan, s[order]],
+        "expected_profit": np.r_[0.0, np.cumsum(unit[order])],
     })
     if y is not None:
         out["realised_profit"] = np.r_[0.0, np.cumsum((y * u * v - c)[order])]
+    out.attrs["rank_by"] = used
     return out
 
 
 def _check_uplift(uplift: Any) -> float:
-    if isinstance(uplift, bool) or not isinstance(uplift, (int, float, np.integer, np.floating)):
-        raise TypeError(f"uplift must be a number in [0, 1], got {uplift!r}")
-    if not 0 <= float(uplift) <= 1:
-        raise ValueError(f"uplift must be in [0, 1] (a share of churners saved), got {uplift}")
-    return float(uplift)
+    return check_real(uplift, "uplift (a share of churners saved)", low=0.0, high=1.0)
 
 
-class BestThreshold(NamedTuple):
-    """The profit-maximising cut: contact the ``k`` customers with ``score >= threshold``."""
+@dataclasses.dataclass(frozen=True)
+class BestThreshold(Result):
+    """The profit-maximising cut: contact the ``k`` customers whose key is ``>= threshold``.
+
+    Attributes
+    ----------
+    threshold : float
+        The cut on the ranking key (a score, or an expected profit per contact when
+        ``rank_by == "expected_profit"``); +inf when contacting nobody is best.
+    k : int
+        Customers contacted.
+    fraction : float
+        ``k / n``.
+    profit : float
+        Expected (or realised, see ``use``) profit of contacting them.
+    use : str
+        ``"expected"`` or ``"realised"``.
+    rank_by : str
+        ``"score"`` or ``"expected_profit"``.
+
+    Unpacks and indexes like the v1 named tuple ``(threshold, k, fraction, profit, use)``.
+    """
 
     threshold: float
     k: int
     fraction: float
     profit: float
     use: str
+    rank_by: str = "score"
+
+    def _v1(self) -> tuple:
+        return (self.threshold, self.k, self.fraction, self.profit, self.use)
+
+    def __iter__(self):
+        return iter(self._v1())
+
+    def __getitem__(self, i):
+        return self._v1()[i]
+
+    def __len__(self) -> int:
+        return 5
 
 
 def best_threshold(scores: Any, *, value: Any, cost: Any, uplift: float = 1.0,
-                   y_true: Any = None, use: str = "expected") -> BestThreshold:
+                   y_true: Any = None, use: str = "expected",
+                   rank_by: str = "auto") -> BestThreshold:
     """The cut of :func:`profit_curve` with the highest profit.
 
-    Only cuts between different scores are considered (k = 0, k = n, or the k-th score is
-    above the (k+1)-th), so "contact everyone with ``score >= threshold``" contacts exactly
-    ``k`` customers. Among equally profitable cuts the smallest ``k`` wins (fewer
-    contacts for the same money). With a scalar ``value`` and ``cost`` and ``use =
-    "expected"`` this is the break-even rule: contact exactly the customers with
-    ``p * uplift * value > cost``.
+    Only cuts between different values of the ranking key are considered (k = 0, k = n,
+    or the k-th key is above the (k+1)-th), so "contact everyone whose key is ``>=
+    threshold``" contacts exactly ``k`` customers. Among equally profitable cuts the
+    smallest ``k`` wins (fewer contacts for the same money). With ``use="expected"`` this
+    is the break-even rule: contact exactly the customers with ``p * uplift * value >
+    cost`` - with one value and cost for all, a cut on the score; with per-customer values
+    or costs (``rank_by="auto"``), a cut on each contact's expected profit, which ranking by
+    score alone cannot reach.
 
     Parameters
     ----------
-    scores, value, cost, uplift, y_true
+    scores, value, cost, uplift, y_true, rank_by
         As in :func:`profit_curve`.
     use : {"expected", "realised"}
         Maximise the expected profit (model probabilities; what you can do before the
@@ -348,33 +388,38 @@ def best_threshold(scores: Any, *, value: Any, cost: Any, uplift: float = 1.0,
     Returns
     -------
     BestThreshold
-        Named tuple ``(threshold, k, fraction, profit, use)``; ``threshold`` is +inf when
-        contacting nobody is best (``k = 0``, profit 0).
+        ``threshold``, ``k``, ``fraction``, ``profit``, ``use``, ``rank_by``;
+        ``threshold`` is +inf when contacting nobody is best (``k = 0``, profit 0).
 
     Examples
     --------
-    >>> best_threshold([0.9, 0.5, 0.2], value=100.0, cost=30.0)
-    BestThreshold(threshold=0.5, k=2, fraction=0.6666666666666666, profit=80.0, use='expected')
+    >>> b = best_threshold([0.9, 0.5, 0.2], value=100.0, cost=30.0)
+    >>> b.threshold, b.k, b.profit
+    (0.5, 2, 80.0)
+    >>> best_threshold([0.9, 0.5], value=[10.0, 500.0], cost=30.0).k   # the $500 customer only
+    1
     """
-    if use not in ("expected", "realised"):
-        raise ValueError(f"use must be 'expected' or 'realised', got {use!r}")
+    check_option(use, "use", ["expected", "realised"])
     if use == "realised" and y_true is None:
         raise ValueError("use='realised' needs y_true (the observed outcomes)")
-    curve = profit_curve(scores, value=value, cost=cost, uplift=uplift, y_true=y_true)
+    curve = profit_curve(scores, value=value, cost=cost, uplift=uplift, y_true=y_true,
+                         rank_by=rank_by)
     thr = curve["threshold"].to_numpy()
-    # a cut after position k is clean if the next score is lower (or there is none)
+    # a cut after position k is clean if the next key is lower (or there is none)
     clean = np.r_[thr[:-1] > thr[1:], True]
     profit = curve[f"{use}_profit"].to_numpy()
     candidates = np.flatnonzero(clean)
     best = candidates[np.argmax(profit[candidates])]  # argmax: first = smallest k
     row = curve.iloc[best]
     return BestThreshold(threshold=float(row["threshold"]), k=int(row["k"]),
-                         fraction=float(row["fraction"]), profit=float(profit[best]), use=use)
+                         fraction=float(row["fraction"]), profit=float(profit[best]), use=use,
+                         rank_by=curve.attrs["rank_by"])
 
 
 # --------------------------------------------------------------------------- campaign list
 def campaign_list(expected_profit: pd.DataFrame, cost: Mapping[str, float] | pd.DataFrame,
-                  budget: float | None = None, *, no_action: str = "no_action") -> pd.DataFrame:
+                  budget: float | None = None, *, no_action: str = "no_action",
+                  method: str = "greedy") -> pd.DataFrame:
     """Choose at most one action per customer to maximise expected profit within a budget.
 
     Parameters
@@ -391,40 +436,79 @@ def campaign_list(expected_profit: pd.DataFrame, cost: Mapping[str, float] | pd.
         most profitable action if its profit is positive.
     no_action : str
         Label for customers who get nothing (profit 0, cost 0); must not be an action name.
+    method : {"greedy", "exact"}
+        How a budget is respected (see Notes). ``"greedy"`` (default) is fast and
+        guaranteed to reach at least half the optimum - in practice within cents of it,
+        and ``attrs["upper_bound"]`` says how close; ``"exact"`` solves the problem to
+        optimality (seconds for thousands of customers).
 
     Returns
     -------
     DataFrame
         One row per customer (index = customer id), columns ``action``,
         ``expected_profit``, ``cost``; sorted by ``expected_profit`` descending (ties keep
-        the input order).
+        the input order). ``DataFrame.attrs`` holds ``method``, ``upper_bound`` (a proven
+        upper bound on the best total profit within the budget) and ``optimal`` (whether
+        the total reaches it).
 
     Notes
     -----
-    An action with profit <= 0 is never chosen. Without a budget the choice is the row-wise
-    best positive action (ties: the first column). With a budget this is the
-    *multiple-choice knapsack* problem; we use its standard greedy: for each customer keep
-    the efficient frontier of (cost, profit) options starting at "no action" (drop options
-    that cost more for no more profit, and those below the upper convex hull), turn it into
-    upgrades (incremental cost, incremental profit) whose profit per unit of cost falls
-    along the frontier, sort all customers' upgrades by that ratio and take them in order;
-    an upgrade that does not fit in what is left of the budget is skipped and closes that
-    customer's later upgrades. What is left of the budget is then spent by a fill pass
-    (repeatedly the single change of one customer's action with the largest profit gain
-    that fits), which helps when a customer's best upgrade was too big but a cheaper action
-    fits. The result is within one action's profit of the best possible (the
-    linear-programming bound) and exact when every action costs the same.
+    An action with profit <= 0, or costing more than the whole budget, is never chosen.
+    Without a budget the choice is the row-wise best positive action (ties: the first
+    column). With a budget this is the *multiple-choice knapsack* problem (Kellerer,
+    Pferschy & Pisinger 2004, ch. 11):
+
+    * ``method="exact"``: the greedy below gives a plan and the budget's price ``lam``;
+      the Lagrangian bound ``lam * budget + sum_i max(0, max_j (p_ij - lam c_ij))`` then
+      rules out every option whose reduced profit is further below the customer's best
+      than the bound is above the greedy plan (reduced-cost fixing), and the customers
+      left are solved as a 0/1 programme with :func:`scipy.optimize.milp` (HiGHS). The
+      answer is optimal.
+    * ``method="greedy"``: for each customer keep the efficient frontier of (cost,
+      profit) options starting at "no action" (the upper convex hull), turn it into
+      upgrades whose profit per dollar falls along the frontier, fund all customers'
+      upgrades by that ratio while they fit, spend what is left on the single best change
+      that fits (repeatedly), and finally compare with the best *single* affordable
+      action: the better of the two is returned. The upgrades funded before the first one
+      that does not fit, plus that one, bound the linear-programming optimum, so the
+      result is **at least half the optimum** - and no better guarantee holds in general;
+      with profits 1.01 and 100, costs 1 and 100 and a budget of 100, the ratio greedy
+      alone takes the first (1.01) and the comparison with the best single action rescues
+      100. ``attrs["upper_bound"]`` is the smaller of that bound and the Lagrangian bound
+      above, so ``upper_bound - total`` is a proven limit on what an exact plan could add.
+
+    Examples
+    --------
+    >>> profits = pd.DataFrame({"offer": [1.01, 100.0]}, index=["X", "Y"])
+    >>> costs = pd.DataFrame({"offer": [1.0, 100.0]}, index=["X", "Y"])
+    >>> plan = campaign_list(profits, costs, budget=100)
+    >>> plan["action"].tolist(), float(plan["expected_profit"].sum())
+    (['offer', 'no_action'], 100.0)
     """
+    check_option(method, "method", ["exact", "greedy"])
     profit, costs, actions = _check_campaign_inputs(expected_profit, cost, budget, no_action)
     n, m = profit.shape
     choice = np.full(n, -1, dtype=np.int64)  # -1 = no action
+    attrs = {"method": method}
     if budget is None:
         masked = np.where(profit > 0, profit, -np.inf)
-        best = np.argmax(masked, axis=1)
+        best = np.argmax(masked, axis=1) if m else np.zeros(n, dtype=np.int64)
         has = np.isfinite(masked[np.arange(n), best]) if m else np.zeros(n, dtype=bool)
         choice[has] = best[has]
+        attrs.update(upper_bound=float(np.where(has, masked[np.arange(n), best], 0).sum()),
+                     optimal=True)
+        attrs["method"] = "no budget"
     else:
-        choice = _greedy_mckp(profit, costs, float(budget))
+        budget = float(budget)
+        usable = (profit > 0) & (costs <= budget * (1 + 1e-12))
+        if method == "exact":
+            choice, bound = _exact_mckp(profit, costs, budget, usable)
+        else:
+            choice, bound = _greedy_mckp(profit, costs, budget, usable)
+        rows = np.arange(n)
+        total = float(np.where(choice >= 0, profit[rows, np.maximum(choice, 0)], 0.0).sum())
+        attrs.update(upper_bound=float(max(bound, total)),
+                     optimal=bool(total >= bound - 1e-9 * max(1.0, abs(bound))))
     rows = np.arange(n)
     chosen = choice >= 0
     names = np.asarray([*actions, no_action], dtype=object)  # index -1 = no_action
@@ -436,15 +520,83 @@ def campaign_list(expected_profit: pd.DataFrame, cost: Mapping[str, float] | pd.
         "cost": np.where(chosen, padded_c[rows, choice], 0.0),
     }, index=expected_profit.index.copy())
     order = np.argsort(-out["expected_profit"].to_numpy(), kind="stable")
-    return out.iloc[order]
+    out = out.iloc[order]
+    out.attrs.update(attrs)
+    return out
+
+
+def _value(profit: np.ndarray, choice: np.ndarray) -> float:
+    rows = np.arange(len(profit))
+    return float(np.where(choice >= 0, profit[rows, np.maximum(choice, 0)], 0.0).sum())
+
+
+def _exact_mckp(profit: np.ndarray, costs: np.ndarray, budget: float,
+                usable: np.ndarray) -> tuple[np.ndarray, float]:
+    """Multiple-choice knapsack, solved to optimality.
+
+    1. The greedy gives an incumbent and the budget's price ``lam`` (the profit per dollar
+       of the first upgrade that did not fit).
+    2. Lagrangian bound: for any plan within the budget, ``profit <= lam * budget +
+       sum_i max(0, max_j (p_ij - lam c_ij)) - sum_i loss_i``, where ``loss_i`` is what
+       customer i's choice gives up against their best reduced profit. So in every optimal
+       plan each ``loss_i <= gap = bound - incumbent``: options losing more are ruled out,
+       and customers left with one option are fixed (reduced-cost fixing).
+    3. The few customers left (the "core") are solved as a 0/1 programme with
+       :func:`scipy.optimize.milp` (HiGHS), within what the fixed ones leave of the budget.
+    """
+    n = len(profit)
+    g_choice, _, lam = _greedy_mckp(profit, costs, budget, usable, with_price=True)
+    incumbent = _value(profit, g_choice)
+    reduced = np.where(usable, profit - lam * costs, -np.inf)
+    best = np.maximum(0.0, reduced.max(axis=1) if profit.shape[1] else np.zeros(n))
+    bound = lam * budget + float(best.sum())
+    gap = bound - incumbent
+    tol = 1e-9 * max(1.0, abs(bound))
+    if gap <= tol:
+        return g_choice, bound
+    allowed = usable & (best[:, None] - reduced <= gap + tol)
+    allowed_none = best <= gap + tol
+    n_options = allowed.sum(axis=1) + allowed_none
+    fixed = n_options == 1
+    choice = np.full(n, -1, dtype=np.int64)
+    only = np.argmax(allowed, axis=1)
+    fixed_action = fixed & allowed.any(axis=1)
+    choice[fixed_action] = only[fixed_action]
+    rows = np.arange(n)
+    left = budget - float(np.where(choice >= 0, costs[rows, np.maximum(choice, 0)], 0.0).sum())
+    core = np.flatnonzero(~fixed)
+    if left < -tol or len(core) == 0:  # pragma: no cover - cannot happen with a valid bound
+        return g_choice, bound
+    sub = allowed[core]
+    cust, act = np.nonzero(sub)
+    k = len(cust)
+    if k:
+        from scipy import sparse
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        ids = core[cust]
+        one_each = sparse.csr_array((np.ones(k), (cust, np.arange(k))), shape=(len(core), k))
+        must = ~allowed_none[core]  # no action ruled out: exactly one action
+        spend = sparse.csr_array(costs[ids, act].reshape(1, -1))
+        res = milp(-profit[ids, act], integrality=np.ones(k), bounds=Bounds(0, 1),
+                   constraints=[LinearConstraint(one_each, np.where(must, 1.0, 0.0), 1.0),
+                                LinearConstraint(spend, -np.inf, max(left, 0.0))],
+                   options={"mip_rel_gap": 0.0, "time_limit": 60.0, "presolve": False})
+        if res.x is None:  # pragma: no cover - HiGHS found nothing in the time limit
+            return g_choice, bound
+        take = res.x > 0.5
+        choice[ids[take]] = act[take]
+    if _value(profit, choice) < incumbent - tol:  # pragma: no cover - numerical safety net
+        return g_choice, bound
+    return choice, _value(profit, choice)
 
 
 def _check_campaign_inputs(expected_profit, cost, budget, no_action):
-    if not isinstance(expected_profit, pd.DataFrame):
-        raise TypeError("expected_profit must be a DataFrame (customers x actions), got "
-                        f"{type(expected_profit).__name__}")
-    if not isinstance(no_action, str):
-        raise TypeError(f"no_action must be a string, got {no_action!r}")
+    check_frame(expected_profit, "expected_profit (customers x actions)",
+                numeric=list(dict.fromkeys(expected_profit.columns))
+                if isinstance(expected_profit, pd.DataFrame) else ())
+    check_str(no_action, "no_action")
+    budget = check_real(budget, "budget (or None for no budget)", low=0.0, allow_none=True)
     actions = list(expected_profit.columns)
     if expected_profit.columns.duplicated().any():
         raise ValueError(f"expected_profit has duplicate action columns: {actions}")
@@ -501,11 +653,6 @@ def _check_campaign_inputs(expected_profit, cost, budget, no_action):
         raise ValueError("cost has missing or infinite values")
     if (costs < 0).any():
         raise ValueError("cost must be >= 0 for every action")
-    if budget is not None:
-        if isinstance(budget, bool) or not isinstance(budget, (int, float, np.integer, np.floating)):
-            raise TypeError(f"budget must be a number or None, got {budget!r}")
-        if not np.isfinite(budget) or budget < 0:
-            raise ValueError(f"budget must be a finite number >= 0 (or None for no budget), got {budget}")
     return profit, costs, actions
 
 
@@ -533,17 +680,24 @@ def _frontier(profit_row: np.ndarray, cost_row: np.ndarray) -> list[int]:
     return hull
 
 
-def _greedy_mckp(profit: np.ndarray, costs: np.ndarray, budget: float) -> np.ndarray:
+def _greedy_mckp(profit: np.ndarray, costs: np.ndarray, budget: float,
+                 usable: np.ndarray, with_price: bool = False):
+    """Ratio greedy + fill, or the best single affordable action if that is worth more.
+
+    Returns the choice and an upper bound on the optimum (the profit of the upgrades
+    funded before the first that did not fit, plus that upgrade's whole profit gain).
+    """
     n = len(profit)
     choice = np.full(n, -1, dtype=np.int64)
-    ups = []  # (ratio, customer, level, action, d_cost)
+    masked = np.where(usable, profit, -np.inf)
+    ups = []  # (ratio, customer, level, action, d_cost, d_profit)
     for i in range(n):
-        hull = _frontier(profit[i], costs[i])
+        hull = _frontier(masked[i], costs[i])
         prev_p = prev_c = 0.0
         for level, j in enumerate(hull):
             dp, dc = profit[i, j] - prev_p, costs[i, j] - prev_c
             ratio = np.inf if dc == 0 else dp / dc
-            ups.append((ratio, i, level, j, dc))
+            ups.append((ratio, i, level, j, dc, dp))
             prev_p, prev_c = profit[i, j], costs[i, j]
     # ratio descending; then customer (input order) and level ascending: deterministic
     ups.sort(key=lambda t: (-t[0], t[1], t[2]))
@@ -551,16 +705,38 @@ def _greedy_mckp(profit: np.ndarray, costs: np.ndarray, budget: float) -> np.nda
     blocked = np.zeros(n, dtype=bool)
     left = budget
     tol = 1e-9 * max(1.0, budget)
-    for _, i, level, j, dc in ups:
+    prefix, bound, price = 0.0, None, 0.0
+    for ratio, i, level, j, dc, dp in ups:
         if blocked[i] or level != level_of[i]:
             continue
         if dc <= left + tol:
             choice[i] = j
             level_of[i] += 1
             left -= dc
+            if bound is None:
+                prefix += dp
         else:
             blocked[i] = True
-    return _fill(profit, costs, choice, left, tol)
+            if bound is None:  # the LP optimum takes a fraction of this upgrade, at most all
+                bound, price = prefix + dp, ratio
+    if bound is None:  # every upgrade fitted: the greedy is optimal
+        bound = prefix
+    choice = _fill(masked, costs, choice, left, tol)
+    rows = np.arange(n)
+    total = float(np.where(choice >= 0, profit[rows, np.maximum(choice, 0)], 0.0).sum())
+    if usable.any():
+        flat = int(np.argmax(masked))
+        i, j = divmod(flat, profit.shape[1])
+        if profit[i, j] > total:  # the best single affordable action beats the greedy
+            choice = np.full(n, -1, dtype=np.int64)
+            choice[i] = j
+    price = float(price) if np.isfinite(price) else 0.0
+    reduced = np.where(usable, profit - price * costs, -np.inf)
+    best_reduced = np.maximum(0.0, reduced.max(axis=1)) if profit.shape[1] else np.zeros(n)
+    bound = min(float(bound), price * budget + float(best_reduced.sum()))  # Lagrangian bound
+    if with_price:  # the budget's price in the linear relaxation (0 if it never binds)
+        return choice, bound, price
+    return choice, bound
 
 
 def _fill(profit: np.ndarray, costs: np.ndarray, choice: np.ndarray, left: float,

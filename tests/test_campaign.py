@@ -53,7 +53,7 @@ def test_value_at_stake_hand_case():
     assert v["A"] == pytest.approx(0.5 * 60 * 1)
     assert v["B"] == pytest.approx(0.5 * 80 * 1)
     busy = _lines([("D", f"o{i}", f"2024-{m:02d}-15", 20.0) for i, m in enumerate(range(1, 13))])
-    v = C.value_at_stake(busy, "2024-12-31", margin=0.4)
+    v = C.value_at_stake(busy, "2024-12-31", margin=0.4, data_end="2024-12-31")
     assert v["D"] == pytest.approx(0.4 * 20 * 12 * 90 / 365)
 
 
@@ -93,7 +93,7 @@ def test_action_profits_errors_name_the_argument():
     p, value, price, rec = _inputs()
     with pytest.raises(ValueError, match="value must cover the same customers"):
         C.action_profits(p, value.iloc[:2], price, rec)
-    with pytest.raises(ValueError, match="p_churn must hold probabilities"):
+    with pytest.raises(ValueError, match=r"p_churn must hold values in \[0, 1\]"):
         C.action_profits(p * 2, value, price, rec)
     with pytest.raises(ValueError, match="offer_value has 1 missing"):
         C.action_profits(p, value, price.where(price > 25), rec)

@@ -94,15 +94,15 @@ def test_gains_table_accepts_series_and_bools_and_does_not_modify_inputs():
 
 
 @pytest.mark.parametrize("y,s,kw,exc,fragment", [
-    ([1, 0], [0.1], {}, ValueError, "y_true has 2"),
-    ([1, 2], [0.1, 0.2], {}, ValueError, "only 0 and 1"),
+    ([1, 0], [0.1], {}, ValueError, "y_true .*must have 1 values.*got 2"),
+    ([1, 2], [0.1, 0.2], {}, ValueError, "only 0/1"),
     ([0, 0], [0.1, 0.2], {}, ValueError, "no positive"),
-    ([1, 0], [0.1, np.nan], {}, ValueError, "scores contains 1 missing"),
+    ([1, 0], [0.1, np.nan], {}, ValueError, "scores has 1 missing"),
     ([1, 0], [0.1, 0.2], {"n_bins": 0}, ValueError, "n_bins"),
     ([1, 0], [0.1, 0.2], {"n_bins": 2.5}, TypeError, "n_bins"),
-    ([1, 0], [[0.1, 0.2]], {}, ValueError, "1-D"),
+    ([1, 0], [[0.1, 0.2]], {}, ValueError, "one-dimensional"),
     ([1, 0], "ab", {}, TypeError, "scores"),
-    ([], [], {}, ValueError, "empty"),
+    ([], [], {}, ValueError, "at least 1 value"),
 ])
 def test_gains_table_bad_input(y, s, kw, exc, fragment):
     with pytest.raises(exc, match=fragment):
@@ -162,12 +162,13 @@ def test_profit_curve_hand_case():
     assert c["realised_profit"].tolist() == pytest.approx([0, 20, 40, 10])
 
 
-def test_profit_curve_brute_force_with_per_customer_value_and_cost():
+@pytest.mark.parametrize("rank_by", ["score", "expected_profit"])
+def test_profit_curve_brute_force_with_per_customer_value_and_cost(rank_by):
     rng = np.random.default_rng(4)
     p, v, cst = rng.random(30), rng.uniform(50, 300, 30), rng.uniform(5, 20, 30)
     y = (rng.random(30) < p).astype(int)
-    c = tg.profit_curve(p, value=v, cost=cst, uplift=0.3, y_true=y)
-    order = np.argsort(-p)
+    c = tg.profit_curve(p, value=v, cost=cst, uplift=0.3, y_true=y, rank_by=rank_by)
+    order = np.argsort(-p) if rank_by == "score" else np.argsort(-(p * 0.3 * v - cst))
     for k in range(31):
         idx = order[:k]
         assert c.loc[k, "expected_profit"] == pytest.approx(np.sum(p[idx] * 0.3 * v[idx] - cst[idx]))
@@ -185,11 +186,11 @@ def test_profit_curve_does_not_modify_inputs():
     ({"scores": [0.5, 1.2]}, ValueError, "probabilities"),
     ({"uplift": 1.5}, ValueError, "uplift"),
     ({"uplift": "high"}, TypeError, "uplift"),
-    ({"cost": -1.0}, ValueError, "cost must be >= 0"),
-    ({"value": [1.0, 2.0, 3.0]}, ValueError, "value has 3"),
+    ({"cost": -1.0}, ValueError, "cost must be a number >= 0"),
+    ({"value": [1.0, 2.0, 3.0]}, ValueError, "value .*got 3"),
     ({"value": None}, TypeError, "value"),
-    ({"cost": np.inf}, ValueError, "cost must be finite"),
-    ({"y_true": [1, 0, 1]}, ValueError, "y_true has 3"),
+    ({"cost": np.inf}, ValueError, "cost .*finite"),
+    ({"y_true": [1, 0, 1]}, ValueError, "y_true .*got 3"),
 ])
 def test_profit_curve_bad_input(kw, exc, fragment):
     args = {"scores": [0.5, 0.2], "value": 100.0, "cost": 10.0} | kw
@@ -225,7 +226,7 @@ def test_best_threshold_never_splits_ties():
     # per-customer value makes the first of the tied pair profitable, the second not:
     # splitting the tie would earn more but "score >= threshold" cannot express it
     p = [0.8, 0.5, 0.5, 0.1]
-    b = tg.best_threshold(p, value=[100.0, 100.0, 10.0, 100.0], cost=20.0)
+    b = tg.best_threshold(p, value=[100.0, 100.0, 10.0, 100.0], cost=20.0, rank_by="score")
     # cuts: k=0: 0; k=1: 60; k=3: 60 + 30 - 15 = 75; k=4: 75 - 10 = 65
     assert (b.k, b.threshold, b.profit) == (3, 0.5, pytest.approx(75.0))
     assert sum(np.asarray(p) >= b.threshold) == b.k
@@ -383,10 +384,122 @@ def test_campaign_list_bad_tables():
     dup.index = ["A", "B", "B", "C", "D"]
     with pytest.raises(ValueError, match="duplicate customer ids"):
         tg.campaign_list(dup, costs)
-    with pytest.raises(TypeError, match="expected_profit must be a DataFrame"):
+    with pytest.raises(TypeError, match="expected_profit .*must be a pandas DataFrame"):
         tg.campaign_list(_profit_table(n=5).to_numpy(), costs)
     text = _profit_table(n=5).astype({"retention_offer": "str"})
     with pytest.raises(TypeError, match="numeric"):
         tg.campaign_list(text, costs)
     with pytest.raises(ValueError, match="same customer ids"):
         tg.campaign_list(_profit_table(n=5), pd.DataFrame(1.0, index=list("vwxyz"), columns=ACTIONS))
+
+
+# --------------------------------------------------------------------------- issue 14: exact knapsack
+def _total(out):
+    return float(out["expected_profit"].sum())
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_campaign_list_exact_equals_brute_force_and_greedy_keeps_its_bound(seed):
+    rng = np.random.default_rng(1000 + seed)
+    n, m = int(rng.integers(3, 7)), int(rng.integers(1, 4))
+    profit = rng.normal(4, 6, (n, m)) * rng.choice([1, 10], (n, m))
+    costs = rng.uniform(0, 6, (n, m)).round(1)
+    ep = pd.DataFrame(profit, columns=[f"a{j}" for j in range(m)])
+    cost = pd.DataFrame(costs, columns=ep.columns)
+    budget = float(rng.uniform(1, 15))
+    opt = _brute_force(profit, costs, budget)
+    exact = tg.campaign_list(ep, cost, budget, method="exact")
+    greedy = tg.campaign_list(ep, cost, budget)
+    assert _total(exact) == pytest.approx(opt, abs=1e-9)
+    assert exact.attrs["optimal"] and exact["cost"].sum() <= budget + 1e-9
+    assert greedy["cost"].sum() <= budget + 1e-9
+    assert opt / 2 - 1e-9 <= _total(greedy) <= opt + 1e-9
+    assert greedy.attrs["upper_bound"] >= opt - 1e-9  # the stated bound is a true bound
+
+
+@pytest.mark.parametrize("shape", ["two customers", "one customer, two actions"])
+def test_campaign_list_adversarial_case_of_the_issue(shape):
+    """Profits 1.01 and 100, costs 1 and 100, budget 100: the ratio greedy alone earns 1.01."""
+    if shape == "two customers":
+        ep = pd.DataFrame({"offer": [1.01, 100.0]}, index=["X", "Y"])
+        cost = pd.DataFrame({"offer": [1.0, 100.0]}, index=["X", "Y"])
+    else:
+        ep = pd.DataFrame({"small": [1.01], "big": [100.0]}, index=["X"])
+        cost = {"small": 1.0, "big": 100.0}
+    assert _brute_force(ep.to_numpy(), pd.DataFrame(cost, index=ep.index).to_numpy()
+                        if isinstance(cost, dict) else cost.to_numpy(), 100.0) == 100.0
+    for method in ("exact", "greedy"):
+        out = tg.campaign_list(ep, cost, 100.0, method=method)
+        assert _total(out) == 100.0 and out["cost"].sum() == 100.0, method
+
+
+def test_campaign_list_greedy_half_bound_is_tight_in_the_limit():
+    # the classic worst case for "better of greedy and best single item": two items that
+    # each fill half the budget and one that fills it all for slightly more
+    ep = pd.DataFrame({"a": [1.0, 1.0, 1.0 + 1e-6]}, index=["X", "Y", "Z"])
+    cost = pd.DataFrame({"a": [0.5, 0.5, 1.0 - 1e-9]}, index=["X", "Y", "Z"])
+    exact = tg.campaign_list(ep, cost, 1.0, method="exact")
+    assert _total(exact) == pytest.approx(2.0)
+    greedy = tg.campaign_list(ep, cost, 1.0, method="greedy")
+    assert 1.0 <= _total(greedy) <= 2.0
+
+
+def test_campaign_list_bad_method():
+    with pytest.raises(ValueError, match="method"):
+        tg.campaign_list(_profit_table(n=3), {a: 1.0 for a in ACTIONS}, 5.0, method="lp")
+
+
+# --------------------------------------------------------------------------- issue 14: ranking by expected profit
+def test_best_threshold_with_varying_values_reaches_the_optimum():
+    """500 customers, log-normal values: ranking by score leaves money on the table."""
+    rng = np.random.default_rng(14)
+    p = rng.uniform(0, 1, 500)
+    value = rng.lognormal(4, 1, 500)
+    cost, uplift = 10.0, 0.3
+    unit = p * uplift * value - cost
+    optimum = unit[unit > 0].sum()  # brute force: contact exactly the profitable ones
+    auto = tg.best_threshold(p, value=value, cost=cost, uplift=uplift)
+    by_score = tg.best_threshold(p, value=value, cost=cost, uplift=uplift, rank_by="score")
+    assert auto.rank_by == "expected_profit" and auto.profit == pytest.approx(optimum)
+    assert auto.k == (unit > 0).sum() and auto.threshold == pytest.approx(unit[unit > 0].min())
+    assert by_score.profit < optimum - 100  # ranking by score alone is far from it
+    # scalar value and cost: both rankings agree (v1 behaviour)
+    same = tg.best_threshold(p, value=80.0, cost=cost, uplift=uplift)
+    assert same.rank_by == "score"
+    assert same.k == tg.best_threshold(p, value=80.0, cost=cost, uplift=uplift,
+                                       rank_by="expected_profit").k
+
+
+def test_best_threshold_result_unpacks_like_the_v1_named_tuple():
+    b = tg.best_threshold([0.9, 0.5, 0.2], value=100.0, cost=30.0)
+    threshold, k, fraction, profit, use = b
+    assert (threshold, k, use) == (0.5, 2, "expected") and b[1] == 2 and len(b) == 5
+    assert b.summary()["k"] == 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_campaign_list_exact_equals_a_plain_integer_programme_on_larger_cases(seed):
+    """The reduced-cost fixing must not change the optimum: compare with milp on every option."""
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rng = np.random.default_rng(77 + seed)
+    n = 80
+    p_churn, value = rng.uniform(0, 1, n), rng.lognormal(4, 1, n)
+    ep = pd.DataFrame({"offer": p_churn * 0.1 * value - 4.0,
+                       "email": (1 - p_churn) * 0.02 * 0.4 * rng.uniform(10, 80, n) - 0.05})
+    cost = {"offer": 4.0, "email": 0.05}
+    budget = float(rng.uniform(5, 60))
+    P, C = ep.to_numpy(), np.tile([4.0, 0.05], (n, 1))
+    ok = P > 0
+    cust, act = np.nonzero(ok)
+    k = len(cust)
+    res = milp(-P[cust, act], integrality=np.ones(k), bounds=Bounds(0, 1),
+               constraints=[LinearConstraint(sparse.csr_array((np.ones(k), (cust, np.arange(k))),
+                                                              shape=(n, k)), -np.inf, 1),
+                            LinearConstraint(C[cust, act].reshape(1, -1), -np.inf, budget)],
+               options={"mip_rel_gap": 0})
+    exact = tg.campaign_list(ep, cost, budget, method="exact")
+    greedy = tg.campaign_list(ep, cost, budget)
+    assert _total(exact) == pytest.approx(-res.fun, abs=1e-7)
+    assert _total(greedy) <= _total(exact) + 1e-9 <= greedy.attrs["upper_bound"] + 2e-9

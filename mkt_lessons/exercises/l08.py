@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 
 from mkt_lessons import data
+from mkt_lessons.constants import CHURN_HORIZON_DAYS, TEST_CUTOFF, TRAIN_CUTOFF  # noqa: F401
 from mkt_lessons.exercises import ThoughtProblem, ValueProblem, collect, solutions_printer
 
-TRAIN_CUTOFF = pd.Timestamp("2024-07-04")
-TEST_CUTOFF = pd.Timestamp("2024-10-02")
 VALUE, COST, UPLIFT = 120.0, 10.0, 0.3  # the lesson's retention-offer assumptions
 
 
@@ -29,7 +28,8 @@ def _test_set_cached():
 
     orders = data.load_orders()
     X_te = features.customer_features(orders, TEST_CUTOFF, products=data.load_products())
-    y_te = features.churn_labels(orders, TEST_CUTOFF, 90, data_end=orders["order_date"].max())
+    y_te = features.churn_labels(orders, TEST_CUTOFF, CHURN_HORIZON_DAYS,
+                                 data_end=orders["order_date"].max())
     truth = data.load_truth().customers.set_index("customer_id")
     oracle = (1 - truth.loc[y_te.index, "p_buy_90d_test"]).rename("oracle_churn")
     return X_te.astype("float64"), y_te, oracle
