@@ -52,8 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 from sklearn.base import BaseEstimator, clone
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from threadpoolctl import threadpool_limits
 
 from mkt_lessons._results import Result
@@ -109,6 +108,14 @@ def _rng(random_state: Any) -> np.random.Generator:
         return np.random.default_rng(random_state)
     check_int(random_state, "random_state", low=0)
     return np.random.default_rng(int(random_state))
+
+
+def _check_fitted(model: Any, name: str | None = None) -> None:
+    """NotFittedError (a ValueError) naming the model, raised here rather than in a library."""
+    if not hasattr(model, "params_"):
+        name = name or type(model).__name__
+        raise NotFittedError(f"{name} is not fitted yet: call {type(model).__name__}().fit(...) "
+                             "first, then predict with it")
 
 
 def _check_pos(value: Any, name: str) -> float:
@@ -366,7 +373,7 @@ class BetaGeoModel(BaseEstimator):
         return self
 
     def _p(self) -> tuple[float, float, float, float]:
-        check_is_fitted(self, "params_")
+        _check_fitted(self)
         p = self.params_
         return p["r"], p["alpha"], p["a"], p["b"]
 
@@ -549,7 +556,7 @@ class GammaGammaModel(BaseEstimator):
         own mean ``m``, with weight ``p x / (p x + q - 1)`` on the latter. Needs ``q > 1``
         (else the population mean spend is infinite and a ValueError says so).
         """
-        check_is_fitted(self, "params_")
+        _check_fitted(self)
         p, q, g = self.params_["p"], self.params_["q"], self.params_["gamma"]
         if q <= 1:
             raise ValueError(f"the fitted q is {q:.3g} <= 1: the model's mean spend is infinite, "
@@ -663,7 +670,7 @@ class ShiftedBetaGeoModel(BaseEstimator):
         return self
 
     def _ab(self) -> tuple[float, float]:
-        check_is_fitted(self, "params_")
+        _check_fitted(self)
         return self.params_["alpha"], self.params_["beta"]
 
     def survival(self, t: Any) -> np.ndarray:
@@ -690,7 +697,7 @@ class ShiftedBetaGeoModel(BaseEstimator):
 
     def expected_survivors(self, t: Any) -> np.ndarray:
         """``cohort_size_ * S(t)``: the projected number of active customers."""
-        check_is_fitted(self, "params_")
+        _check_fitted(self)
         return self.cohort_size_ * self.survival(t)
 
     def discounted_expected_residual_lifetime(self, renewals: Any, discount_rate: Any) -> np.ndarray:
@@ -820,7 +827,7 @@ def customer_lifetime_value(bgnbd: BetaGeoModel, gamma_gamma: GammaGammaModel, f
                            (gamma_gamma, "gamma_gamma", GammaGammaModel)):
         if not isinstance(est, cls):
             raise TypeError(f"{name} must be a {cls.__name__}, got {describe(est)}")
-        check_is_fitted(est, "params_")
+        _check_fitted(est, name)
     x, tx, t_end = _check_rfm(frequency, recency, T)
     _, m = _gg_data(x, check_1d(monetary_value, "monetary_value", low=0, length=len(x)))
     horizon = check_int(horizon, "horizon", low=1)
