@@ -371,12 +371,14 @@ class BetaGeoModel(BaseEstimator):
         if not (t_end > 0).any():
             raise ValueError("T is 0 for every customer: nobody was observed for any time")
         # Customers with identical (x, t_x, T) contribute identically: fit on distinct rows.
-        rows = np.column_stack([x, tx, t_end])
-        uniq, inv, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
-        if len(uniq) < 0.7 * len(rows):
-            x, tx, t_end, w = uniq[:, 0], uniq[:, 1], uniq[:, 2], counts.astype(float)
-        else:
-            w = np.ones(len(x))
+        # (Worth it for day-level data; skipped cheaply when recency alone is mostly distinct.)
+        w = np.ones(len(x))
+        if len(pd.unique(tx)) < 0.7 * len(x):
+            rows = pd.DataFrame({"x": x, "tx": tx, "T": t_end}).value_counts(sort=False)
+            if len(rows) < 0.7 * len(x):
+                x, tx, t_end = (rows.index.get_level_values(k).to_numpy(dtype=float)
+                                for k in ("x", "tx", "T"))
+                w = rows.to_numpy(dtype=float)
         xu, xinv = np.unique(x, return_inverse=True)
         n = w.sum()
 

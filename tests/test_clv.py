@@ -550,3 +550,13 @@ def test_sbg_bad_counts_are_refused_clearly():
         ShiftedBetaGeoModel().fit([100, 80.5])
     with pytest.raises(ValueError, match="everyone churned"):
         ShiftedBetaGeoModel().fit([100, 0, 0])
+
+
+def test_bgnbd_fit_on_repeated_rows_is_consistent(cdnow, cdnow_bg):
+    """Identical customers are fitted once with a weight: doubling the table doubles the
+    log-likelihood and leaves the estimates unchanged."""
+    twice = pd.concat([cdnow, cdnow])
+    m = BetaGeoModel().fit(twice["frequency"], twice["recency"], twice["T"])
+    assert m.params_ == pytest.approx(cdnow_bg.params_, rel=1e-5)
+    assert m.log_likelihood_ == pytest.approx(2 * cdnow_bg.log_likelihood_, rel=1e-9)
+    assert m.n_customers_ == 2 * 2357
