@@ -91,7 +91,7 @@ def main() -> None:
     result = time_lifetimes(data, python)
     if result is not None:
         lt_seconds, lt_params = result
-        lt_est = ", ".join(f"{k}={v:.4f}" for k, v in zip(PARAMS, lt_params))
+        lt_est = ", ".join(f"{k}={v:.4f}" for k, v in zip(PARAMS, lt_params, strict=True))
         print(f"lifetimes BetaGeoFitter.fit: {lt_seconds:.2f} s (best of 3); {lt_est}")
         print(f"speed ratio lifetimes / mkt_lessons: {lt_seconds / seconds:.1f}x (budget >= 2x)")
 

@@ -56,8 +56,15 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from threadpoolctl import threadpool_limits
 
 from mkt_lessons._results import Result
-from mkt_lessons._validation import (check_1d, check_date, check_frame, check_int, check_option,
-                                     check_real, describe)
+from mkt_lessons._validation import (
+    check_1d,
+    check_date,
+    check_frame,
+    check_int,
+    check_option,
+    check_real,
+    describe,
+)
 from mkt_lessons.constants import AMOUNT_COL, CUSTOMER_COL, DATE_COL
 
 __all__ = ["summary_table", "BetaGeoModel", "GammaGammaModel", "ShiftedBetaGeoModel",

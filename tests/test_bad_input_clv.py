@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-
 from badinput import Array, Date, Option, Real, Size, Spec, Table, make_tests, tiny_orders
 from conformance import EstimatorCase
+
 from mkt_lessons import clv
 from mkt_lessons.clv import BetaGeoModel, GammaGammaModel, ShiftedBetaGeoModel
 

@@ -28,8 +28,14 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from mkt_lessons import clv
-from mkt_lessons.clv import (BetaGeoModel, GammaGammaModel, ShiftedBetaGeoModel,
-                             customer_lifetime_value, simulate_bgnbd, summary_table)
+from mkt_lessons.clv import (
+    BetaGeoModel,
+    GammaGammaModel,
+    ShiftedBetaGeoModel,
+    customer_lifetime_value,
+    simulate_bgnbd,
+    summary_table,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "cdnow_sample.txt.gz"
 
@@ -411,7 +417,7 @@ def test_bgnbd_recovers_known_parameters():
     m = BetaGeoModel().fit(x, tx, T)
     theta, se = _standard_errors(m, x.astype(float), tx, T)
     z = (theta - np.array(list(truth.values()))) / se
-    assert np.all(np.abs(z) < 4), dict(zip(truth, z))
+    assert np.all(np.abs(z) < 4), dict(zip(truth, z, strict=True))
 
 
 def test_bgnbd_expected_purchases_match_simulated_future():
@@ -434,7 +440,7 @@ def test_gamma_gamma_recovers_known_parameters():
     p, q, g = 6.0, 4.0, 15.0
     x = rng.integers(1, 10, 30_000)
     nu = rng.gamma(q, 1 / g, len(x))
-    means = np.array([rng.gamma(p, 1 / v, k).mean() for v, k in zip(nu, x)])
+    means = np.array([rng.gamma(p, 1 / v, k).mean() for v, k in zip(nu, x, strict=True)])
     gg = GammaGammaModel().fit(x, means)
     assert gg.params_["p"] == pytest.approx(p, rel=0.1)
     assert gg.params_["q"] == pytest.approx(q, rel=0.1)
