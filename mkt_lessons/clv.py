@@ -20,6 +20,9 @@ The lesson (notebook 10) reads this module top to bottom:
    distribution; fitted to a cohort's survivor counts; projects survival and retention.
 5. :func:`customer_lifetime_value` - expected margin over a horizon, discounted, with a
    parametric-bootstrap interval for the parameter uncertainty.
+6. :func:`holdout_by_frequency` - the classic calibration/holdout check (actual vs
+   predicted holdout purchases by calibration frequency); :func:`simulate_bgnbd` makes data
+   from known parameters for recovery studies.
 
 Design choices (and why)
 ------------------------
@@ -68,7 +71,7 @@ from mkt_lessons._validation import (
 from mkt_lessons.constants import AMOUNT_COL, CUSTOMER_COL, DATE_COL
 
 __all__ = ["summary_table", "BetaGeoModel", "GammaGammaModel", "ShiftedBetaGeoModel",
-           "customer_lifetime_value", "simulate_bgnbd", "CLVResult"]
+           "customer_lifetime_value", "simulate_bgnbd", "holdout_by_frequency", "CLVResult"]
 
 _UNITS = {"days": 1.0, "weeks": 7.0}
 _KEYWORDS = "customer_col=/date_col=/amount_col="
@@ -491,6 +494,44 @@ def simulate_bgnbd(r: float, alpha: float, a: float, b: float, T: Any, *,
     pos = x > 0
     tx[pos] = t_end[pos] * rng.beta(x[pos], n_arrivals[pos] - x[pos] + 1)
     return pd.DataFrame({"frequency": x.astype(np.int64), "recency": tx, "T": t_end})
+
+
+def holdout_by_frequency(model: BetaGeoModel, summary: pd.DataFrame, *,
+                         max_frequency: int = 7) -> pd.DataFrame:
+    """The calibration/holdout check: actual vs predicted holdout purchases by calibration frequency.
+
+    ``summary`` is a :func:`summary_table` made with a ``calibration_end`` (it needs the
+    columns ``frequency``, ``recency``, ``T``, ``frequency_holdout`` and
+    ``duration_holdout``). Customers are grouped by calibration ``frequency``, the last
+    group holding ``max_frequency`` or more; per group the table gives the number of
+    customers and the mean actual and predicted (``model.expected_purchases`` over each
+    customer's holdout duration) number of holdout purchase days.
+
+    Examples
+    --------
+    >>> data = simulate_bgnbd(0.3, 4.0, 0.8, 2.5, T=np.full(500, 39.0), random_state=0)
+    >>> data["frequency_holdout"], data["duration_holdout"] = 0, 39.0
+    >>> bg = BetaGeoModel().fit(data["frequency"], data["recency"], data["T"])
+    >>> holdout_by_frequency(bg, data, max_frequency=3).columns.tolist()
+    ['customers', 'actual', 'predicted']
+    """
+    if not isinstance(model, BetaGeoModel):
+        raise TypeError(f"model must be a BetaGeoModel, got {describe(model)}")
+    _check_fitted(model, "model")
+    cols = ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"]
+    check_frame(summary, "summary", numeric=cols,
+                keywords="(make it with summary_table(..., calibration_end=...))")
+    max_frequency = check_int(max_frequency, "max_frequency", low=1)
+    _check_counts(summary["frequency_holdout"], "summary['frequency_holdout']")
+    pred = model.expected_purchases(check_1d(summary["duration_holdout"],
+                                             "summary['duration_holdout']", low=0),
+                                    summary["frequency"], summary["recency"], summary["T"])
+    bucket = np.minimum(summary["frequency"].to_numpy(dtype=float), max_frequency).astype(int)
+    out = (pd.DataFrame({"frequency": bucket, "actual": summary["frequency_holdout"].to_numpy(float),
+                         "predicted": pred})
+           .groupby("frequency").agg(customers=("actual", "size"), actual=("actual", "mean"),
+                                     predicted=("predicted", "mean")))
+    return out
 
 
 # --------------------------------------------------------------------------- Gamma-Gamma

@@ -179,3 +179,23 @@ ESTIMATORS = [
                   output=lambda est, args, kw: est.survival(np.arange(10)),
                   bad_params=[{"max_iter": -1}, {"tol": float("nan")}]),
 ]
+
+
+def _holdout_kw():
+    d = clv.simulate_bgnbd(0.5, 5.0, 0.9, 2.5, T=np.linspace(20.0, 40.0, 300), random_state=0)
+    d["frequency_holdout"] = np.arange(300) % 3
+    d["duration_holdout"] = 20.0
+    return dict(model=_fitted()[0], summary=d, max_frequency=5)
+
+
+SPECS.append(
+    Spec(clv.holdout_by_frequency, _holdout_kw,
+         {"summary": Table(numeric=["frequency", "recency", "T", "frequency_holdout",
+                                    "duration_holdout"]),
+          "max_frequency": Size(low=1)},
+         extra=[("unfitted:model", lambda kw: {**kw, "model": BetaGeoModel()}, ValueError),
+                ("type:model", lambda kw: {**kw, "model": GammaGammaModel()}, TypeError),
+                ("fraction:summary[frequency_holdout]",
+                 lambda kw: {**kw, "summary": kw["summary"].assign(frequency_holdout=0.5)},
+                 ValueError)]))
+test_bad_input, test_valid_call = make_tests(SPECS)

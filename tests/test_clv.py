@@ -566,3 +566,18 @@ def test_bgnbd_fit_on_repeated_rows_is_consistent(cdnow, cdnow_bg):
     assert m.params_ == pytest.approx(cdnow_bg.params_, rel=1e-5)
     assert m.log_likelihood_ == pytest.approx(2 * cdnow_bg.log_likelihood_, rel=1e-9)
     assert m.n_customers_ == 2 * 2357
+
+
+def test_holdout_by_frequency_on_cdnow(cdnow, cdnow_bg):
+    table = clv.holdout_by_frequency(cdnow_bg, cdnow, max_frequency=7)
+    assert list(table.index) == list(range(8))
+    assert table["customers"].sum() == 2357 and table.loc[0, "customers"] == 2357 - 946
+    g = cdnow[cdnow["frequency"] == 2]
+    assert table.loc[2, "actual"] == pytest.approx(g["frequency_holdout"].mean())
+    want = cdnow_bg.expected_purchases(39.0, g["frequency"], g["recency"], g["T"]).mean()
+    assert table.loc[2, "predicted"] == pytest.approx(want)
+    top = cdnow[cdnow["frequency"] >= 7]
+    assert table.loc[7, "customers"] == len(top)
+    assert table.loc[7, "actual"] == pytest.approx(top["frequency_holdout"].mean())
+    # more calibration purchases -> more predicted holdout purchases, as in the data
+    assert table["predicted"].is_monotonic_increasing and table["actual"].iloc[-1] > table["actual"].iloc[0]
