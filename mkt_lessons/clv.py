@@ -826,6 +826,9 @@ class CLVResult(Result):
     per_customer : DataFrame
         ``expected_purchases``, ``expected_spend``, ``clv`` and, with bootstrap,
         ``clv_low`` and ``clv_high`` per customer.
+    boot_estimates : ndarray
+        The total CLV of each converged bootstrap replicate (empty without bootstrap), e.g.
+        to draw its histogram.
     """
 
     estimate: float
@@ -839,6 +842,7 @@ class CLVResult(Result):
     n_boot: int
     n_boot_failed: int
     per_customer: pd.DataFrame = dataclasses.field(repr=False)
+    boot_estimates: np.ndarray = dataclasses.field(repr=False, default_factory=lambda: np.empty(0))
 
 
 def _clv_point(bg: BetaGeoModel, gg: GammaGammaModel, x, tx, t_end, m, horizon, period,
@@ -928,6 +932,7 @@ def customer_lifetime_value(bgnbd: BetaGeoModel, gamma_gamma: GammaGammaModel, f
                          index=index if isinstance(index, pd.Index) else None)
     lo = hi = float("nan")
     failed = 0
+    totals = np.empty(0)
     if n_boot:
         r, a_, a, b = bgnbd._p()
         gp = gamma_gamma.params_
@@ -953,7 +958,9 @@ def customer_lifetime_value(bgnbd: BetaGeoModel, gamma_gamma: GammaGammaModel, f
         if draws:
             d = np.vstack(draws)
             table["clv_low"], table["clv_high"] = np.quantile(d, [alpha / 2, 1 - alpha / 2], axis=0)
-            lo, hi = (float(v) for v in np.quantile(d.sum(axis=1), [alpha / 2, 1 - alpha / 2]))
+            totals = d.sum(axis=1)
+            lo, hi = (float(v) for v in np.quantile(totals, [alpha / 2, 1 - alpha / 2]))
     return CLVResult(estimate=float(clv.sum()), ci_low=lo, ci_high=hi, alpha=alpha,
                      horizon=horizon, period=period, discount_rate=discount_rate, margin=margin,
-                     n_boot=n_boot, n_boot_failed=failed, per_customer=table)
+                     n_boot=n_boot, n_boot_failed=failed, per_customer=table,
+                     boot_estimates=totals)

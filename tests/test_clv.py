@@ -505,7 +505,9 @@ def test_clv_bootstrap_interval():
     big = customer_lifetime_value(bg4, gg4, data4["frequency"], data4["recency"], data4["T"],
                                   spend4, **kw)
     assert (big.ci_high - big.ci_low) / big.estimate < (res.ci_high - res.ci_low) / res.estimate
-    assert "estimate" in res.summary().index
+    assert "estimate" in res.summary().index and "boot_estimates" not in res.summary().index
+    assert len(res.boot_estimates) == 20 - res.n_boot_failed
+    assert res.ci_low == pytest.approx(np.quantile(res.boot_estimates, 0.025))
 
 
 # --------------------------------------------------------------------------- estimator API, errors
