@@ -874,7 +874,10 @@ def customer_lifetime_value(bgnbd: BetaGeoModel, gamma_gamma: GammaGammaModel, f
     are simulated from the fitted models, both models are refitted, and the CLV of the
     *same* customers is recomputed; ``ci_low``/``ci_high`` are percentiles. This measures
     how uncertain the expected value is because the parameters were estimated; it is not a
-    prediction interval for one customer's actual spend, which is far wider.
+    prediction interval for one customer's actual spend, which is far wider. Use
+    ``n_boot >= 100``: in a coverage study (``benchmarks/study_clv_interval.py``, 1,500
+    customers) the nominal 95% interval covered the truth in 92% of 60 replicates with
+    100 replicates each, and in only 82% of 40 with 40.
 
     Parameters
     ----------
