@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from mkt_lessons import recommend as R
@@ -416,7 +416,7 @@ def test_recommenders_are_sklearn_estimators():
     with pytest.raises(ValueError, match="neighbourhood"):
         R.ItemKNNRecommender(neighbourhood="target").fit(X)
     parts = [R.ItemKNNRecommender(k_neighbors=2), R.PopularityRecommender()]
-    hybrid = R.HybridRecommender(parts).fit(X)
+    R.HybridRecommender(parts).fit(X)
     assert not hasattr(parts[0], "similarity_")  # the given parts stay unfitted
 
 
