@@ -152,7 +152,7 @@ def infer_season(index: Any) -> int:
         for kind, season, _ in _SEASONS:
             if isinstance(freq, kind) and freq.n == 1:
                 return season
-    raise ValueError(f"cannot infer the seasonal period of data with frequency {freq.freqstr!r}: "
+    raise ValueError(f"cannot infer the seasonal period of an index with frequency {freq.freqstr!r}: "
                      "pass season= explicitly (e.g. season=1 for no seasonality)")
 
 
@@ -917,6 +917,10 @@ def summarize(results: pd.DataFrame, by: str | Sequence[str] = "model") -> pd.Da
         check_str(b, "by") for b in by]
     if not by:
         raise ValueError("by must name at least one column, got an empty list")
+    unknown = [b for b in by if b not in results.columns]
+    if unknown:
+        raise ValueError(f"by names column(s) {unknown} that results lacks; it has "
+                         f"{list(results.columns)}")
     check_frame(results, "results", by, ids=by)
     if (results["scale"] <= 0).any():
         raise ValueError("results['scale'] must be > 0 (the MASE denominator of each fold)")
