@@ -466,3 +466,24 @@ def test_evaluate_returns_a_frozen_result_with_the_v1_labels(hand_case):
         "precision@2", "recall@2", "ndcg@2", "coverage", "users"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         m.precision = 1.0
+
+
+@pytest.mark.parametrize("rule", ["history", "candidate"])
+def test_item_knn_sparse_similarity_blocks_match_brute_force(rule):
+    """Many small disjoint item groups: the similarity is sparse (< 5% filled), which takes
+    the sorting path of the pruning instead of the dense partial sort."""
+    rng = np.random.default_rng(3)
+    n_users, n_items = 200, 60
+    dense = np.zeros((n_users, n_items))
+    for u in range(n_users):
+        group = rng.integers(0, 20) * 3  # 20 groups of 3 items
+        dense[u, group + rng.choice(3, size=2, replace=False)] = 1.0
+    X = sp.csr_matrix(dense)
+    sim = cosine_similarity(dense.T)
+    assert (sim > 0).mean() < 0.06
+    rec = R.ItemKNNRecommender(k_neighbors=1, neighbourhood=rule, block_size=7).fit(X)
+    np.testing.assert_allclose(rec.similarity_.toarray(), pruned_item_similarity(sim, 1, rule),
+                               atol=1e-12)
+    recs = rec.recommend(np.arange(n_users), k=4)
+    assert rec_lists(recs, n_users) == brute_force_top_k(dense @ pruned_item_similarity(sim, 1, rule),
+                                                         dense, 4)
