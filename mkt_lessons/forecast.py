@@ -1,4 +1,4 @@
-"""Forecasting daily revenue: series, baselines, statsmodels models, backtests and metrics.
+"""Forecasting revenue: series, baselines, statsmodels models, backtests and metrics.
 
 The lesson (``notebooks/06_forecasting.ipynb``) reads top to bottom as this module does:
 
@@ -16,6 +16,16 @@ The lesson (``notebooks/06_forecasting.ipynb``) reads top to bottom as this modu
 3. **Evaluation.** :func:`backtest` runs a rolling-origin evaluation (each fold trains only
    on the data before its origin); :func:`summarize` scores it with :func:`mae`,
    :func:`rmse`, :func:`mape`, :func:`mase` and :func:`coverage`.
+
+Any regular series works, not only daily revenue: a ``pd.Series`` with a ``DatetimeIndex``
+whose frequency is set or can be inferred, or with a ``PeriodIndex`` (daily, weekly,
+monthly, quarterly ...); forecasts come back indexed the same way. The **season** (the lag
+of the seasonal naive forecast and of the MASE scale, the period of ETS and seasonal ARIMA)
+is read from the frequency by :func:`infer_season` - 7 for daily, 52 for weekly, 12 for
+monthly, 4 for quarterly data - or must be given: never a silent 7 on monthly data.
+Warnings statsmodels raises for expected situations are handled, not shown: convergence
+problems become ``converged_ = False``; the "endog has been differenced" note of integrated
+models is explained in :func:`fit_sarimax`; anything else is passed on.
 
 Design choice: one protocol (fit function -> ``.forecast``) for baselines and statsmodels
 models alike, so :func:`backtest` takes any of them, including ``functools.partial(fit_sarimax,

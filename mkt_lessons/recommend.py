@@ -728,6 +728,12 @@ class UserKNNRecommender(_Recommender):
     ----------
     k_neighbors : int
         Neighbours per user.
+
+    Examples
+    --------
+    >>> X = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 1], [0, 0, 1]]))
+    >>> UserKNNRecommender(k_neighbors=1).fit(X).recommend([0], k=1)["product_id"].tolist()
+    [2]
     """
 
     def __init__(self, k_neighbors: int = 50) -> None:
@@ -780,6 +786,15 @@ class ContentRecommender(_NeighbourhoodItemScorer):
     vectorizer_ : sklearn TfidfVectorizer
     item_vectors_ : csr_matrix (n_items, n_words)
     similarity_ : csr_matrix (n_items, n_items)
+
+    Examples
+    --------
+    >>> products = pd.DataFrame({"product_id": ["mug", "cup", "rug"],
+    ...                          "description": ["ceramic mug", "ceramic cup", "wool rug"]})
+    >>> X = sp.csr_matrix(np.array([[1, 0, 0], [0, 0, 1]]))
+    >>> model = ContentRecommender(products).fit(X, item_ids=products["product_id"])
+    >>> model.recommend([0], k=1)["product_id"].tolist()  # bought the mug: the other ceramic item
+    ['cup']
     """
 
     def __init__(self, products: pd.DataFrame | None = None, *, item_col: str = ITEM_COL,
@@ -830,6 +845,13 @@ class HybridRecommender(_Recommender):
         left untouched (required: ``fit`` refuses the default None).
     weights : sequence of float, optional
         One non-negative weight per recommender (default: equal).
+
+    Examples
+    --------
+    >>> X = sp.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1]]))
+    >>> hybrid = HybridRecommender([ItemKNNRecommender(), PopularityRecommender()], weights=[3, 1])
+    >>> hybrid.fit(X).recommend([0], k=2)["product_id"].tolist()
+    [2, 3]
     """
 
     def __init__(self, recommenders: Sequence[_Recommender] | None = None,
