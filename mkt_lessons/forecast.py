@@ -1,4 +1,4 @@
-"""Forecasting daily revenue: series, baselines, statsmodels models, backtests and metrics.
+"""Forecasting revenue: series, baselines, statsmodels models, backtests and metrics.
 
 The lesson (``notebooks/06_forecasting.ipynb``) reads top to bottom as this module does:
 
@@ -17,6 +17,16 @@ The lesson (``notebooks/06_forecasting.ipynb``) reads top to bottom as this modu
    on the data before its origin); :func:`summarize` scores it with :func:`mae`,
    :func:`rmse`, :func:`mape`, :func:`mase` and :func:`coverage`.
 
+Any regular series works, not only daily revenue: a ``pd.Series`` with a ``DatetimeIndex``
+whose frequency is set or can be inferred, or with a ``PeriodIndex`` (daily, weekly,
+monthly, quarterly ...); forecasts come back indexed the same way. The **season** (the lag
+of the seasonal naive forecast and of the MASE scale, the period of ETS and seasonal ARIMA)
+is read from the frequency by :func:`infer_season` - 7 for daily, 52 for weekly, 12 for
+monthly, 4 for quarterly data - or must be given: never a silent 7 on monthly data.
+Warnings statsmodels raises for expected situations are handled, not shown: convergence
+problems become ``converged_ = False``; the "endog has been differenced" note of integrated
+models is explained in :func:`fit_sarimax`; anything else is passed on.
+
 Design choice: one protocol (fit function -> ``.forecast``) for baselines and statsmodels
 models alike, so :func:`backtest` takes any of them, including ``functools.partial(fit_sarimax,
 exog=X)`` and a learner's own function. Models fitted with ``log=True`` model the logarithm
@@ -27,7 +37,6 @@ minimises the MAE, and their intervals are exact quantiles of the log-scale mode
 from __future__ import annotations
 
 import contextlib
-import math
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -35,72 +44,153 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mkt_lessons._checks import check_frame
+from mkt_lessons._validation import (
+    check_1d,
+    check_bool,
+    check_date,
+    check_dates,
+    check_frame,
+    check_int,
+    check_option,
+    check_real,
+    check_same_length,
+    check_str,
+    describe,
+)
+from mkt_lessons.constants import AMOUNT_COL, DATE_COL, HOLIDAY_WINDOWS, holiday_windows
 
 DEFAULT_LEVEL = 0.8
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-HOLIDAY_WINDOWS = ("november", "black_friday_weekend", "gift_season", "december_peak",
-                   "christmas")
 FORECAST_COLUMNS = ["forecast", "lower", "upper"]
+_BACKTEST_COLUMNS = ["model", "fold", "actual", "forecast", "lower", "upper", "scale"]
 
 
 # --------------------------------------------------------------------------- validation
 def _check_series(series: Any, name: str = "series", min_length: int = 2) -> pd.Series:
-    """Return a float copy of ``series`` with a regular DatetimeIndex and its ``freq`` set."""
+    """A float copy of ``series`` with a regular index whose frequency is known.
+
+    Accepted indexes: a ``DatetimeIndex`` (naive; its ``freq`` set or inferable from the
+    dates) or a ``PeriodIndex`` (daily, weekly, monthly, quarterly ...). The index type is
+    kept, so forecasts come back indexed like the input.
+    """
     if not isinstance(series, pd.Series):
-        raise TypeError(f"{name} must be a pandas Series indexed by date, got {type(series).__name__}.")
-    if not isinstance(series.index, pd.DatetimeIndex):
-        raise TypeError(f"{name} must have a DatetimeIndex (dates as the index), got "
-                        f"{type(series.index).__name__}; use series.set_index or daily_series().")
-    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        raise TypeError(f"{name} must hold numbers, got dtype {series.dtype}.")
+        raise TypeError(f"{name} must be a pandas Series indexed by date, got {describe(series)}")
+    idx = series.index
+    if not isinstance(idx, (pd.DatetimeIndex, pd.PeriodIndex)):
+        raise TypeError(f"{name} must have a DatetimeIndex or PeriodIndex (dates as the index), "
+                        f"got {type(idx).__name__}; use series.set_index or daily_series().")
+    if isinstance(idx, pd.DatetimeIndex) and idx.tz is not None:
+        raise ValueError(f"{name} has time-zone-aware dates ({idx.dtype}); this package works "
+                         "with naive local dates: convert first, e.g. "
+                         f"`{name}.tz_convert('America/New_York').tz_localize(None)`")
+    if (not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+            or isinstance(series.dtype, pd.CategoricalDtype)):
+        raise TypeError(f"{name} must hold numbers, got dtype {series.dtype} "
+                        "(convert text with pd.to_numeric)")
     if len(series) < min_length:
         raise ValueError(f"{name} is too short: {len(series)} observations, need at least {min_length}.")
-    if series.isna().any():
-        raise ValueError(f"{name} has {int(series.isna().sum())} missing values; a day without "
-                         "sales is 0, not missing: fill or drop them explicitly first.")
-    if not series.index.is_monotonic_increasing or series.index.has_duplicates:
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    if not np.isfinite(values).all():
+        raise ValueError(f"{name} has {int((~np.isfinite(values)).sum())} missing or infinite "
+                         "value(s); a day without sales is 0, not missing: fill or drop them "
+                         "explicitly first.")
+    if idx.hasnans:
+        raise ValueError(f"{name} has {int(idx.isna().sum())} missing date(s) (NaT) in its index")
+    if not idx.is_monotonic_increasing or idx.has_duplicates:
         raise ValueError(f"{name} must have sorted, unique dates.")
-    freq = series.index.freq
+    if isinstance(idx, pd.PeriodIndex):
+        expected = pd.period_range(idx[0], periods=len(idx), freq=idx.freq)
+        if not idx.equals(expected):
+            raise ValueError(f"{name} has gaps (missing periods): every period must be present.")
+        out = pd.Series(values, index=idx.copy(), name=series.name)
+        return out
+    freq = idx.freq
     if freq is None and len(series) >= 3:
-        freq = pd.DatetimeIndex(series.index, freq="infer").freq
+        freq = pd.DatetimeIndex(idx, freq="infer").freq
     if freq is None:
-        steps = np.diff(series.index.asi8)
+        steps = np.diff(idx.asi8)
+        if len(steps) == 0:
+            raise ValueError(f"{name} has a single date and no frequency: set one, e.g. "
+                             f"`{name}.index.freq = 'D'`, or pass a longer series")
         if len(set(steps.tolist())) > 1:
             raise ValueError(f"{name} has gaps (uneven spacing between dates): every period must "
                              "be present; use daily_series() to fill days without orders with 0.")
-        freq = pd.tseries.frequencies.to_offset(pd.Timedelta(int(steps[0]), "ns"))
-    out = series.astype("float64").copy()
-    out.index = pd.DatetimeIndex(out.index, freq=freq)
-    return out
+        freq = pd.tseries.frequencies.to_offset(pd.Timedelta(int(steps[0]), idx.unit))
+    return pd.Series(values, index=pd.DatetimeIndex(idx, freq=freq), name=series.name)
 
 
-def _check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-    return int(value)
+#: Seasonal period by frequency: the cycle a seasonal naive forecast copies.
+_SEASONS = ((pd.offsets.Week, 52, "weekly data: a yearly cycle of 52 weeks"),
+            (pd.offsets.MonthBegin, 12, "monthly data: a yearly cycle"),
+            (pd.offsets.MonthEnd, 12, "monthly data: a yearly cycle"),
+            (pd.offsets.QuarterBegin, 4, "quarterly data: a yearly cycle"),
+            (pd.offsets.QuarterEnd, 4, "quarterly data: a yearly cycle"),
+            (pd.offsets.BusinessDay, 5, "business days: a weekly cycle"),
+            (pd.offsets.Hour, 24, "hourly data: a daily cycle"))
+
+
+def infer_season(index: Any) -> int:
+    """The seasonal period of a regular date index, from its frequency.
+
+    Daily data: 7 (the week); weekly (or every 7 days): 52; monthly: 12; quarterly: 4;
+    business days: 5; hourly: 24. Any other frequency (yearly, every 2 days ...) has no
+    obvious season: a ValueError asks for ``season=`` explicitly - never a silent 7.
+
+    Examples
+    --------
+    >>> infer_season(pd.period_range("1949-01", periods=24, freq="M"))
+    12
+    >>> infer_season(pd.date_range("2024-01-01", periods=10, freq="D"))
+    7
+    """
+    if isinstance(index, pd.Series):
+        index = index.index
+    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        raise TypeError(f"index must be a DatetimeIndex or PeriodIndex, got {describe(index)}")
+    freq = index.freq
+    if freq is None and isinstance(index, pd.DatetimeIndex) and len(index) >= 3:
+        freq = pd.DatetimeIndex(index, freq="infer").freq
+    if freq is None:
+        raise ValueError("index has no frequency to infer the season from: pass season= "
+                         "(7 for daily data, 12 for monthly ...)")
+    if isinstance(freq, pd.offsets.Day):
+        if freq.n == 1:
+            return 7
+        if freq.n == 7:
+            return 52
+    else:
+        for kind, season, _ in _SEASONS:
+            if isinstance(freq, kind) and freq.n == 1:
+                return season
+    raise ValueError(f"cannot infer the seasonal period of an index with frequency {freq.freqstr!r}: "
+                     "pass season= explicitly (e.g. season=1 for no seasonality)")
+
+
+def _season(season: Any, index: Any, name: str = "season", minimum: int = 1) -> int:
+    """``season`` if given (an int >= ``minimum``), else inferred from the index."""
+    if season is None:
+        return infer_season(index)
+    return check_int(season, name, low=minimum)
 
 
 def _check_level(level: Any) -> float:
-    if not isinstance(level, (int, float, np.floating)) or not 0 < float(level) < 1:
-        raise ValueError(f"level must be a probability strictly between 0 and 1 (0.8 for an "
-                         f"80% interval), got {level!r}.")
-    return float(level)
+    return check_real(level, "level", low=0, high=1, low_open=True, high_open=True)
 
 
-def _future_index(series: pd.Series, horizon: int) -> pd.DatetimeIndex:
-    freq = series.index.freq
-    return pd.date_range(series.index[-1] + freq, periods=horizon, freq=freq, name=series.index.name)
+def _future_index(series: pd.Series, horizon: int) -> pd.Index:
+    idx = series.index
+    if isinstance(idx, pd.PeriodIndex):
+        return pd.period_range(idx[-1] + 1, periods=horizon, freq=idx.freq, name=idx.name)
+    freq = idx.freq
+    return pd.date_range(idx[-1] + freq, periods=horizon, freq=freq, name=idx.name)
 
 
-def _check_columns(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
-    check_frame(df, name, columns)
+def _label(t: Any) -> str:
+    return str(t.date()) if isinstance(t, pd.Timestamp) and t == t.normalize() else str(t)
 
 
 # --------------------------------------------------------------------------- series
-def daily_series(orders: pd.DataFrame, *, date_col: str = "order_date", amount_col: str = "revenue",
+def daily_series(orders: pd.DataFrame, *, date_col: str = DATE_COL, amount_col: str = AMOUNT_COL,
                  start: str | pd.Timestamp | None = None,
                  end: str | pd.Timestamp | None = None) -> pd.Series:
     """Total ``amount_col`` per calendar day, with days without orders as 0.
@@ -108,12 +198,14 @@ def daily_series(orders: pd.DataFrame, *, date_col: str = "order_date", amount_c
     Parameters
     ----------
     orders : DataFrame
-        One row per order line with a date and an amount.
+        One row per order line with a date (naive ``datetime64``, no missing dates; times
+        are floored to the day) and a numeric amount (no missing values).
     date_col, amount_col : str
-        Column names of the date (datetime; times are floored to the day) and the amount.
+        Column names of the date and the amount.
     start, end : date-like, optional
         First and last day of the series (default: first and last order date). Use them to
-        include leading or trailing days without sales.
+        include leading or trailing days without sales; orders outside ``[start, end]`` are
+        refused (never silently dropped).
 
     Returns
     -------
@@ -127,22 +219,21 @@ def daily_series(orders: pd.DataFrame, *, date_col: str = "order_date", amount_c
     >>> daily_series(orders).tolist()
     [10.0, 0.0, 5.0]
     """
-    _check_columns(orders, "orders", [date_col, amount_col])
-    if not pd.api.types.is_datetime64_any_dtype(orders[date_col]):
-        raise TypeError(f"orders[{date_col!r}] must be datetime, got {orders[date_col].dtype}; "
-                        "parse it with pd.to_datetime first.")
-    if not pd.api.types.is_numeric_dtype(orders[amount_col]):
-        raise TypeError(f"orders[{amount_col!r}] must be numeric, got {orders[amount_col].dtype}.")
-    if orders[date_col].isna().any() or orders[amount_col].isna().any():
-        raise ValueError(f"orders has missing values in {date_col!r} or {amount_col!r}: clean them first.")
-    if len(orders) == 0 and (start is None or end is None):
-        raise ValueError("orders is empty: pass start and end to build an all-zero series.")
+    date_col, amount_col = check_str(date_col, "date_col"), check_str(amount_col, "amount_col")
+    check_frame(orders, "orders", [date_col, amount_col], keywords="date_col=/amount_col=",
+                dates=[date_col], numeric=[amount_col])
     days = orders[date_col].dt.floor("D")
     totals = orders[amount_col].astype("float64").groupby(days).sum()
-    first = pd.Timestamp(start) if start is not None else totals.index.min()
-    last = pd.Timestamp(end) if end is not None else totals.index.max()
-    if last < first:
-        raise ValueError(f"end ({last.date()}) is before start ({first.date()}).")
+    first = check_date(start, "start", allow_none=True)
+    last = check_date(end, "end", allow_none=True)
+    if first is not None and first > totals.index.min():
+        raise ValueError(f"start ({first.date()}) is after the first order "
+                         f"({totals.index.min().date()}): those orders would be dropped")
+    if last is not None and last < totals.index.max():
+        raise ValueError(f"end ({last.date()}) is before the last order "
+                         f"({totals.index.max().date()}): those orders would be dropped")
+    first = totals.index.min() if first is None else first
+    last = totals.index.max() if last is None else last
     index = pd.date_range(first, last, freq="D", name="date")
     return totals.reindex(index, fill_value=0.0).rename(amount_col)
 
@@ -153,7 +244,8 @@ def weekly_series(daily: pd.Series, *, week_start: str = "SUN", drop_partial: bo
     Parameters
     ----------
     daily : Series
-        A daily series as returned by :func:`daily_series`.
+        A daily series as returned by :func:`daily_series` (a daily ``PeriodIndex`` works
+        too).
     week_start : str
         The weekday weeks start on: "MON" ... "SUN" (Lumen Home's reporting weeks start on Sunday).
     drop_partial : bool
@@ -162,14 +254,27 @@ def weekly_series(daily: pd.Series, *, week_start: str = "SUN", drop_partial: bo
     Returns
     -------
     Series
-        Weekly totals indexed by week start, ``freq="7D"``.
+        Weekly totals indexed by week start, ``freq="7D"`` (its season is 52).
+
+    Examples
+    --------
+    >>> daily = pd.Series(1.0, index=pd.date_range("2024-01-06", periods=16, freq="D"))
+    >>> weekly_series(daily).tolist()  # 6 Jan is a Saturday: weeks of 7-13 and 14-20 Jan
+    [7.0, 7.0]
     """
     daily = _check_series(daily, "daily")
+    if isinstance(daily.index, pd.PeriodIndex):
+        if daily.index.freqstr != "D":
+            raise ValueError(f"daily must have one value per day (freq 'D'), got freq "
+                             f"{daily.index.freqstr}.")
+        daily = daily.set_axis(daily.index.to_timestamp())
+        daily.index.freq = "D"
     if daily.index.freq != pd.offsets.Day():
         raise ValueError(f"daily must have one value per day (freq 'D'), got freq {daily.index.freqstr}.")
     names = [d.upper() for d in WEEKDAYS]
-    if not isinstance(week_start, str) or week_start.upper()[:3] not in names:
-        raise ValueError(f"week_start must be one of {names}, got {week_start!r}.")
+    week_start = check_str(week_start, "week_start")
+    check_option(week_start.upper()[:3], "week_start", names)
+    drop_partial = check_bool(drop_partial, "drop_partial")
     start_dow = names.index(week_start.upper()[:3])
     offset = (daily.index.day_of_week - start_dow) % 7
     week = daily.index - pd.to_timedelta(offset, unit="D")
@@ -177,38 +282,10 @@ def weekly_series(daily: pd.Series, *, week_start: str = "SUN", drop_partial: bo
     totals, counts = grouped.sum(), grouped.size()
     if drop_partial:
         totals = totals[counts == 7]
+    if len(totals) == 0:
+        raise ValueError("daily holds no complete week: pass drop_partial=False or a longer series")
     index = pd.date_range(totals.index[0], periods=len(totals), freq="7D", name="week_start")
     return pd.Series(totals.to_numpy(), index=index, name=daily.name)
-
-
-def _black_friday(year: int) -> pd.Timestamp:
-    """Black Friday: the day after US Thanksgiving (the fourth Thursday of November)."""
-    nov1 = pd.Timestamp(year=year, month=11, day=1)
-    first_thursday = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7)
-    return first_thursday + pd.Timedelta(weeks=3, days=1)
-
-
-def holiday_windows(dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """0/1 indicators of the US retail calendar's windows for each date.
-
-    Columns: ``november`` (Nov 1 to the day before Black Friday), ``black_friday_weekend``
-    (Black Friday to Cyber Monday), ``gift_season`` (Nov 15 to Dec 22, when gifts are
-    bought), ``december_peak`` (Dec 1-20) and ``christmas`` (Dec 24-26, the shop is quiet).
-    """
-    dates = pd.DatetimeIndex(dates)
-    out = pd.DataFrame(0.0, index=dates, columns=list(HOLIDAY_WINDOWS))
-    for year in sorted(set(dates.year)):
-        bf = _black_friday(year)
-        windows = {
-            "november": (pd.Timestamp(year, 11, 1), bf - pd.Timedelta(days=1)),
-            "black_friday_weekend": (bf, bf + pd.Timedelta(days=3)),
-            "gift_season": (pd.Timestamp(year, 11, 15), pd.Timestamp(year, 12, 22)),
-            "december_peak": (pd.Timestamp(year, 12, 1), pd.Timestamp(year, 12, 20)),
-            "christmas": (pd.Timestamp(year, 12, 24), pd.Timestamp(year, 12, 26)),
-        }
-        for col, (a, b) in windows.items():
-            out.loc[(dates >= a) & (dates <= b), col] = 1.0
-    return out
 
 
 def calendar_features(dates: pd.DatetimeIndex | pd.Series, promotions: pd.DataFrame | None = None, *,
@@ -219,7 +296,7 @@ def calendar_features(dates: pd.DatetimeIndex | pd.Series, promotions: pd.DataFr
     Parameters
     ----------
     dates : DatetimeIndex or Series of datetimes
-        The days to describe (training and forecast days alike).
+        The days to describe (training and forecast days alike); naive, no missing dates.
     promotions : DataFrame, optional
         The promotions calendar, one row per promotion with inclusive ``start_col`` and
         ``end_col`` dates; adds a 0/1 column ``promo``.
@@ -229,20 +306,26 @@ def calendar_features(dates: pd.DatetimeIndex | pd.Series, promotions: pd.DataFr
         Number K of sine/cosine pairs ``sin1, cos1 ... sinK, cosK`` of the yearly cycle
         (period 365.25 days); 0 for none. A few smooth terms replace 365 daily dummies.
     holidays : bool
-        Add the retail holiday windows of :func:`holiday_windows`.
+        Add the retail holiday windows of :func:`mkt_lessons.constants.holiday_windows`
+        (the package's one calendar).
 
     Returns
     -------
     DataFrame
         One row per date (index = the dates), float columns.
+
+    Examples
+    --------
+    >>> days = pd.date_range("2024-11-28", periods=3, freq="D")
+    >>> calendar_features(days, fourier_order=0, weekday=False)["black_friday_weekend"].tolist()
+    [0.0, 1.0, 1.0]
     """
-    if isinstance(dates, pd.Series):
-        if not pd.api.types.is_datetime64_any_dtype(dates):
-            raise TypeError(f"dates must hold datetimes, got dtype {dates.dtype}.")
-        dates = pd.DatetimeIndex(dates)
-    if not isinstance(dates, pd.DatetimeIndex):
-        raise TypeError(f"dates must be a DatetimeIndex or a Series of datetimes, got {type(dates).__name__}.")
-    fourier_order = _check_positive_int(fourier_order, "fourier_order", minimum=0)
+    if isinstance(dates, pd.PeriodIndex):
+        raise TypeError("dates must be a DatetimeIndex or a Series of datetimes, got a "
+                        "PeriodIndex: convert it with dates.to_timestamp()")
+    dates = pd.DatetimeIndex(_check_dates_arg(dates, "dates"))
+    weekday, holidays = check_bool(weekday, "weekday"), check_bool(holidays, "holidays")
+    fourier_order = check_int(fourier_order, "fourier_order", low=0, high=50)
     cols: dict[str, np.ndarray] = {}
     if weekday:
         for i, day in enumerate(WEEKDAYS[:-1]):
@@ -255,13 +338,27 @@ def calendar_features(dates: pd.DatetimeIndex | pd.Series, promotions: pd.DataFr
     if holidays:
         out = out.join(holiday_windows(dates).set_axis(dates))
     if promotions is not None:
-        _check_columns(promotions, "promotions", [start_col, end_col])
+        start_col, end_col = check_str(start_col, "start_col"), check_str(end_col, "end_col")
+        check_frame(promotions, "promotions", [start_col, end_col], keywords="start_col=/end_col=",
+                    dates=[start_col, end_col], min_rows=0)
         promo = np.zeros(len(dates))
         for a, b in zip(promotions[start_col], promotions[end_col], strict=True):
-            promo[(dates >= pd.Timestamp(a)) & (dates <= pd.Timestamp(b))] = 1.0
+            promo[(dates >= a) & (dates <= b)] = 1.0
         out["promo"] = promo
     if out.shape[1] == 0:
-        raise ValueError("calendar_features: every feature group is switched off.")
+        raise ValueError("calendar_features: every feature group is switched off (weekday, "
+                         "fourier_order, holidays, promotions).")
+    return out
+
+
+def _check_dates_arg(dates: Any, name: str) -> pd.Series:
+    if isinstance(dates, pd.DatetimeIndex) and dates.tz is not None:
+        raise ValueError(f"{name} holds time-zone-aware dates ({dates.dtype}); this package "
+                         "works with naive local dates: convert first with "
+                         "`.tz_convert(...).tz_localize(None)`")
+    out = check_dates(dates, name)
+    if len(out) == 0:
+        raise ValueError(f"{name} is empty: there are no days to describe")
     return out
 
 
@@ -290,7 +387,7 @@ class FittedForecaster:
         DataFrame
             Indexed by the future dates, columns ``forecast``, ``lower``, ``upper``.
         """
-        horizon = _check_positive_int(horizon, "horizon")
+        horizon = check_int(horizon, "horizon", low=1)
         level = _check_level(level)
         point, lower, upper = self._forecast(horizon, level)
         return pd.DataFrame({"forecast": point, "lower": lower, "upper": upper},
@@ -301,7 +398,7 @@ class FittedForecaster:
 
     def __repr__(self) -> str:
         t = self.train_.index
-        return f"<{self.name} fitted on {len(t)} periods, {t[0].date()} to {t[-1].date()}>"
+        return f"<{self.name} fitted on {len(t)} periods, {_label(t[0])} to {_label(t[-1])}>"
 
 
 def _normal_bounds(point: np.ndarray, sd: np.ndarray, level: float):
@@ -372,11 +469,21 @@ def naive(series: pd.Series) -> FittedForecaster:
     return _Naive(_check_series(series, min_length=2))
 
 
-def seasonal_naive(series: pd.Series, season: int = 7) -> FittedForecaster:
+def seasonal_naive(series: pd.Series, season: int | None = None) -> FittedForecaster:
     """The seasonal naive forecast: each future value equals the value one season earlier.
 
-    For daily data with ``season=7``, next Monday is forecast as last Monday. The benchmark
-    every daily model must beat, and the scale of :func:`mase`.
+    For daily data (season 7), next Monday is forecast as last Monday; for monthly data
+    (season 12), next March as last March. The benchmark every model must beat, and the
+    scale of :func:`mase`.
+
+    Parameters
+    ----------
+    series : Series
+        Regular series with a ``DatetimeIndex`` (frequency set or inferable) or a
+        ``PeriodIndex``.
+    season : int, optional
+        The seasonal period; default: inferred from the frequency (:func:`infer_season`:
+        daily 7, weekly 52, monthly 12, quarterly 4). Other frequencies must pass it.
 
     Examples
     --------
@@ -384,13 +491,25 @@ def seasonal_naive(series: pd.Series, season: int = 7) -> FittedForecaster:
     >>> seasonal_naive(y, season=2).forecast(3)["forecast"].tolist()
     [3.0, 4.0, 3.0]
     """
-    season = _check_positive_int(season, "season")
-    return _SeasonalNaive(_check_series(series, min_length=season + 1), season)
+    y = _check_series(series, min_length=2)
+    season = _season(season, y.index)
+    if len(y) < season + 1:
+        raise ValueError(f"series is too short: {len(y)} observations, need at least "
+                         f"{season + 1} for season={season}.")
+    return _SeasonalNaive(y, season)
 
 
 def moving_average(series: pd.Series, window: int = 28) -> FittedForecaster:
-    """Forecast every future value as the mean of the last ``window`` observations."""
-    window = _check_positive_int(window, "window")
+    """Forecast every future value as the mean of the last ``window`` observations.
+
+    Examples
+    --------
+    >>> y = pd.Series([1.0, 2.0, 4.0, 6.0], index=pd.period_range("2024-01", periods=4, freq="M"))
+    >>> moving_average(y, window=2).forecast(1)
+             forecast  lower  upper
+    2024-05       5.0    ...    ...
+    """
+    window = check_int(window, "window", low=1)
     return _MovingAverage(_check_series(series, min_length=window + 1), window)
 
 
@@ -408,6 +527,17 @@ class _StatsmodelsForecaster(FittedForecaster):
         fitted = pd.Series(np.asarray(result.fittedvalues), index=train.index)
         self.fitted_ = (np.exp(fitted) if log else fitted).rename("fitted")
 
+    @property
+    def params_(self) -> pd.Series:
+        """The estimated parameters by name (on the log scale if ``log=True``).
+
+        statsmodels' ETS results hold ``params`` as a labelled Series whose labels differ
+        from ``param_names``: ``pd.Series(result.params, index=result.param_names)``
+        re-indexes it to all-NaN. This takes the values by position.
+        """
+        return pd.Series(np.asarray(self.result_.params, dtype=float),
+                         index=list(self.result_.param_names), name="estimate")
+
     def _future_exog(self, horizon: int) -> pd.DataFrame | None:
         if self.exog_ is None:
             return None
@@ -415,8 +545,10 @@ class _StatsmodelsForecaster(FittedForecaster):
         missing = future.difference(self.exog_.index)
         if len(missing):
             raise ValueError(f"exog has no rows for {len(missing)} forecast date(s) from "
-                             f"{missing[0].date()}: regressors must be known for the whole horizon.")
-        return self.exog_.loc[future]
+                             f"{_label(missing[0])}: regressors must be known for the whole horizon.")
+        x = self.exog_.loc[future]
+        check_frame(x, "exog", numeric=list(x.columns))
+        return x.astype("float64").set_axis(future)
 
     def _forecast(self, horizon, level):
         alpha = 1 - level
@@ -457,12 +589,24 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+#: statsmodels' notes that are expected and explained in our docstrings, never shown:
+#: with d > 0 or D > 0 the fast "innovations_mle" method estimates the ARMA part on the
+#: differenced series - which is what an integrated model means (see :func:`fit_sarimax`).
+_EXPECTED_WARNINGS = (r"Provided `endog` series has been differenced",)
+
+
 def _fit_quietly(model, **kw):
-    """Fit a statsmodels model; return (result, converged) instead of printing warnings."""
+    """Fit a statsmodels model; return (result, converged) instead of printing warnings.
+
+    Convergence problems become ``converged_ = False``; the expected notes of
+    :data:`_EXPECTED_WARNINGS` are silenced; anything else is re-issued (so it is seen).
+    """
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     with warnings.catch_warnings(record=True) as caught, _one_blas_thread():
         warnings.simplefilter("always", ConvergenceWarning)
+        for pattern in _EXPECTED_WARNINGS:
+            warnings.filterwarnings("ignore", message=pattern)
         result = model.fit(**kw) if "method" in kw else model.fit(disp=False, **kw)
     for w in caught:  # re-issue anything that is not about convergence
         if not issubclass(w.category, ConvergenceWarning):
@@ -472,7 +616,8 @@ def _fit_quietly(model, **kw):
 
 
 def fit_ets(series: pd.Series, *, trend: str | None = "add", damped_trend: bool = True,
-            seasonal: str | None = "add", season: int = 7, log: bool = True) -> FittedForecaster:
+            seasonal: str | None = "add", season: int | None = None,
+            log: bool = True) -> FittedForecaster:
     """Fit an exponential smoothing (ETS / Holt-Winters) model with statsmodels ``ETSModel``.
 
     Parameters
@@ -485,22 +630,35 @@ def fit_ets(series: pd.Series, *, trend: str | None = "add", damped_trend: bool 
         Damp the trend so long-horizon forecasts flatten instead of growing for ever.
     seasonal : {"add", None}
         Additive seasonal component with period ``season`` (on the log scale: multiplicative).
-    season : int
-        Seasonal period (7 for the weekly cycle of daily data).
+    season : int, optional
+        Seasonal period; default: inferred from the frequency (:func:`infer_season`: 7 for
+        daily data, 12 for monthly). Ignored when ``seasonal=None``.
     log : bool
         Model ``log(series)``; forecasts are back-transformed medians and intervals.
 
     Returns
     -------
     FittedForecaster
-        With ``result_`` (the statsmodels results) and ``converged_``.
+        With ``result_`` (the statsmodels results), ``params_`` (the estimated
+        parameters by name: ``smoothing_level``, ``smoothing_trend``, ...) and
+        ``converged_``.
+
+    Examples
+    --------
+    >>> t = np.arange(48)
+    >>> y = pd.Series(100 * np.exp(0.01 * t + 0.2 * np.sin(2 * np.pi * t / 12)),
+    ...               index=pd.period_range("2020-01", periods=48, freq="M"))
+    >>> model = fit_ets(y)  # monthly: season 12 inferred
+    >>> model.result_.model.seasonal_periods, list(model.params_.index[:2])
+    (12, ['smoothing_level', 'smoothing_trend'])
     """
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-    if trend not in ("add", None) or seasonal not in ("add", None):
-        raise ValueError(f"trend and seasonal must be 'add' or None, got {trend!r} and {seasonal!r} "
-                         "(with log=True an additive model is multiplicative in revenue).")
-    season = _check_positive_int(season, "season", minimum=2)
+    check_option(trend, "trend", ["add", None])
+    check_option(seasonal, "seasonal", ["add", None])
+    damped_trend, log = check_bool(damped_trend, "damped_trend"), check_bool(log, "log")
+    y0 = _check_series(series, min_length=2)
+    season = _season(season, y0.index, minimum=2) if seasonal else 1
     y, z = _prepare(series, log, min_length=2 * season + 2)
     model = ETSModel(z, error="add", trend=trend, damped_trend=damped_trend and trend is not None,
                      seasonal=seasonal, seasonal_periods=season if seasonal else None)
@@ -509,7 +667,7 @@ def fit_ets(series: pd.Series, *, trend: str | None = "add", damped_trend: bool 
 
 
 def fit_sarimax(series: pd.Series, *, order: tuple[int, int, int] = (1, 1, 1),
-                seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
+                seasonal_order: tuple[int, ...] = (0, 0, 0, 0),
                 exog: pd.DataFrame | None = None, trend: str | None = None,
                 log: bool = True, method: str = "innovations_mle") -> FittedForecaster:
     """Fit a regression with (seasonal) ARIMA errors: statsmodels' SARIMAX family.
@@ -519,8 +677,11 @@ def fit_sarimax(series: pd.Series, *, order: tuple[int, int, int] = (1, 1, 1),
     series : Series
         Regular, gap-free series (e.g. from :func:`daily_series`).
     order, seasonal_order : tuple
-        ``(p, d, q)`` and ``(P, D, Q, s)`` as in statsmodels. Daily seasonal ARIMA with
-        ``s=365`` is far too slow: model the yearly cycle with Fourier regressors instead.
+        ``(p, d, q)`` and ``(P, D, Q, s)`` as in statsmodels; ``(P, D, Q)`` alone takes
+        ``s`` from the frequency (:func:`infer_season`: 12 for monthly data). The airline
+        model of Box & Jenkins is ``order=(0, 1, 1), seasonal_order=(0, 1, 1)`` on monthly
+        data with ``log=True``. Daily seasonal ARIMA with ``s=365`` is far too slow: model
+        the yearly cycle with Fourier regressors instead.
     exog : DataFrame, optional
         Regressors indexed by date, covering the training dates *and* every date you will
         forecast (e.g. :func:`calendar_features`): only use what is known in advance.
@@ -533,32 +694,58 @@ def fit_sarimax(series: pd.Series, *, order: tuple[int, int, int] = (1, 1, 1),
         How statsmodels maximises the likelihood. ``"innovations_mle"`` (with feasible GLS
         for the regression coefficients) reaches the same maximum as the state-space
         optimiser of ``SARIMAX`` in a fraction of the time when there are many regressors;
-        ``"statespace"`` is plain ``SARIMAX(...).fit()``.
+        ``"statespace"`` is plain ``SARIMAX(...).fit()``. With ``d > 0`` or ``D > 0`` the
+        fast method estimates the ARMA part on the differenced series - exactly what an
+        integrated model means; statsmodels announces this with a UserWarning ("Provided
+        `endog` series has been differenced ...") that we do not show, as it asks nothing
+        of you. Forecasts and intervals are for the original (undifferenced) series.
 
     Returns
     -------
     FittedForecaster
-        With ``result_`` (statsmodels ``SARIMAXResults``), ``exog_`` and ``converged_``.
+        With ``result_`` (statsmodels ``SARIMAXResults``), ``params_``, ``exog_`` and
+        ``converged_``.
+
+    Examples
+    --------
+    >>> t = np.arange(72)
+    >>> y = pd.Series(100 * np.exp(0.01 * t + 0.2 * np.sin(2 * np.pi * t / 12)),
+    ...               index=pd.period_range("2018-01", periods=72, freq="M"))
+    >>> airline = fit_sarimax(y, order=(0, 1, 1), seasonal_order=(0, 1, 1))  # s = 12
+    >>> airline.forecast(3).index.astype(str).tolist()
+    ['2024-01', '2024-02', '2024-03']
     """
     from statsmodels.tools.sm_exceptions import SpecificationWarning
     from statsmodels.tsa.arima.model import ARIMA
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    if method not in ("innovations_mle", "statespace"):
-        raise ValueError(f"method must be 'innovations_mle' or 'statespace', got {method!r}.")
-    y, z = _prepare(series, log, min_length=10)
+    check_option(method, "method", ["innovations_mle", "statespace"])
+    check_option(trend, "trend", [None, "n", "c", "t", "ct"])
+    log = check_bool(log, "log")
+    order = _check_order(order, "order", 3)
+    y0 = _check_series(series, min_length=2)
+    seasonal_order = _check_order(seasonal_order, "seasonal_order", (3, 4))
+    if len(seasonal_order) == 3:
+        seasonal_order = (*seasonal_order, infer_season(y0.index))
+    if any(seasonal_order[:3]) and seasonal_order[3] < 2:
+        raise ValueError(f"seasonal_order's period s must be >= 2, got {seasonal_order[3]}")
+    if not any(seasonal_order[:3]):
+        seasonal_order = (0, 0, 0, 0)
+    min_length = max(10, order[1] + seasonal_order[1] * seasonal_order[3] + 3)
+    y, z = _prepare(series, log, min_length=min_length)
     x_train = None
     if exog is not None:
-        if not isinstance(exog, pd.DataFrame):
-            raise TypeError(f"exog must be a DataFrame indexed by date, got {type(exog).__name__}.")
-        if not isinstance(exog.index, pd.DatetimeIndex):
-            raise TypeError("exog must have a DatetimeIndex (the dates the regressors describe).")
+        check_frame(exog, "exog")
+        if type(exog.index) is not type(y.index):
+            raise TypeError(f"exog must be indexed like series (a {type(y.index).__name__}), "
+                            f"got a {type(exog.index).__name__}")
         missing = y.index.difference(exog.index)
         if len(missing):
-            raise ValueError(f"exog has no rows for {len(missing)} training date(s), e.g. {missing[0].date()}.")
-        if exog.isna().to_numpy().any():
-            raise ValueError("exog has missing values.")
-        x_train = exog.loc[y.index].astype("float64")
+            raise ValueError(f"exog has no rows for {len(missing)} training date(s), e.g. "
+                             f"{_label(missing[0])}.")
+        x_train = exog.loc[y.index]
+        check_frame(x_train, "exog", numeric=list(x_train.columns))
+        x_train = x_train.astype("float64").set_axis(y.index)  # y's index carries the freq
     with warnings.catch_warnings():
         # "endog and exog have been differenced before GLS": expected with d > 0
         warnings.simplefilter("ignore", SpecificationWarning)
@@ -574,6 +761,14 @@ def fit_sarimax(series: pd.Series, *, order: tuple[int, int, int] = (1, 1, 1),
     return _StatsmodelsForecaster(y, result, "SARIMAX", log, exog=exog, converged=converged)
 
 
+def _check_order(value: Any, name: str, lengths: int | tuple[int, ...]) -> tuple[int, ...]:
+    lengths = (lengths,) if isinstance(lengths, int) else lengths
+    if not isinstance(value, (tuple, list)) or len(value) not in lengths:
+        shown = " or ".join(str(n) for n in lengths)
+        raise TypeError(f"{name} must be a tuple of {shown} integers, got {describe(value)}")
+    return tuple(check_int(v, f"{name}[{i}]", low=0) for i, v in enumerate(value))
+
+
 class _Known(FittedForecaster):
     name = "known values"
 
@@ -586,7 +781,8 @@ class _Known(FittedForecaster):
         future = _future_index(self.train_, horizon)
         missing = future.difference(self.values.index)
         if len(missing):
-            raise ValueError(f"values has no entry for {len(missing)} forecast date(s) from {missing[0].date()}.")
+            raise ValueError(f"values has no entry for {len(missing)} forecast date(s) from "
+                             f"{_label(missing[0])}.")
         point = self.values.loc[future].to_numpy(dtype="float64")
         nan = np.full(horizon, np.nan)
         return point, nan, nan
@@ -596,8 +792,14 @@ def known_values(values: pd.Series) -> Callable[[pd.Series], FittedForecaster]:
     """A "model" that forecasts given values, e.g. the generator's expected revenue (the oracle).
 
     Returns a fit function for :func:`backtest`; its intervals are NaN (not scored).
+
+    Examples
+    --------
+    >>> truth = pd.Series([1.0, 2.0, 3.0, 4.0], index=pd.date_range("2024-01-01", periods=4))
+    >>> known_values(truth)(truth.iloc[:2]).forecast(2)["forecast"].tolist()
+    [3.0, 4.0]
     """
-    values = _check_series(values, "values", min_length=1)
+    values = _check_series(values, "values", min_length=2)
 
     def fit(series: pd.Series) -> FittedForecaster:
         return _Known(_check_series(series), values)
@@ -608,7 +810,7 @@ def known_values(values: pd.Series) -> Callable[[pd.Series], FittedForecaster]:
 
 # --------------------------------------------------------------------------- backtest
 def backtest(series: pd.Series, model: Callable[[pd.Series], Any], horizon: int, folds: int, *,
-             step: int | None = None, level: float = DEFAULT_LEVEL, season: int = 7,
+             step: int | None = None, level: float = DEFAULT_LEVEL, season: int | None = None,
              min_train: int | None = None, window: int | None = None,
              name: str | None = None) -> pd.DataFrame:
     """Rolling-origin evaluation: refit on the past, forecast the next ``horizon`` periods.
@@ -633,8 +835,10 @@ def backtest(series: pd.Series, model: Callable[[pd.Series], Any], horizon: int,
         Periods between origins (default ``horizon``: test windows do not overlap).
     level : float
         Prediction-interval level.
-    season : int
-        Seasonal lag of the MASE scale (7 for daily data).
+    season : int, optional
+        Seasonal lag of the MASE scale; default: inferred from the frequency
+        (:func:`infer_season`: 7 for daily data, 12 for monthly). Pass the same season you
+        give the seasonal models.
     min_train : int, optional
         Minimum training length of the first fold (default ``2 * season + 2``).
     window : int, optional
@@ -642,6 +846,14 @@ def backtest(series: pd.Series, model: Callable[[pd.Series], Any], horizon: int,
         None trains on everything before the origin (an expanding window).
     name : str, optional
         Model label for the ``model`` column (default: the fitted model's ``name``).
+
+    Examples
+    --------
+    >>> y = pd.Series(np.tile([1.0, 3.0, 2.0, 5.0], 6) + np.arange(24),
+    ...               index=pd.period_range("2020Q1", periods=24, freq="Q"))
+    >>> bt = backtest(y, seasonal_naive, horizon=4, folds=2)  # quarterly: season 4 inferred
+    >>> (bt["actual"] - bt["forecast"]).tolist()  # same quarter last year + 4 quarters of trend
+    [4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0]
 
     Returns
     -------
@@ -652,16 +864,18 @@ def backtest(series: pd.Series, model: Callable[[pd.Series], Any], horizon: int,
         on everything before the origin, the same for every model whatever its ``window``).
     """
     y = _check_series(series)
-    horizon = _check_positive_int(horizon, "horizon")
-    folds = _check_positive_int(folds, "folds")
-    step = horizon if step is None else _check_positive_int(step, "step")
-    season = _check_positive_int(season, "season")
-    level = _check_level(level)
-    min_train = 2 * season + 2 if min_train is None else _check_positive_int(min_train, "min_train")
-    if window is not None:
-        window = _check_positive_int(window, "window", minimum=max(min_train, season + 1))
     if not callable(model):
-        raise TypeError(f"model must be a fit function train -> fitted model, got {type(model).__name__}.")
+        raise TypeError(f"model must be a fit function train -> fitted model, got {describe(model)}.")
+    horizon = check_int(horizon, "horizon", low=1)
+    folds = check_int(folds, "folds", low=1)
+    step = horizon if step is None else check_int(step, "step", low=1)
+    season = _season(season, y.index)
+    level = _check_level(level)
+    min_train = 2 * season + 2 if min_train is None else check_int(min_train, "min_train", low=1)
+    if window is not None:
+        window = check_int(window, "window", low=max(min_train, season + 1))
+    if name is not None:
+        name = check_str(name, "name")
     first_origin = len(y) - horizon - (folds - 1) * step
     if first_origin < max(min_train, season + 1):
         raise ValueError(f"series is too short for {folds} folds of horizon {horizon} with step {step}: "
@@ -694,21 +908,42 @@ def summarize(results: pd.DataFrame, by: str | Sequence[str] = "model") -> pd.Da
 
     MAE, RMSE and MAPE pool all forecast days of a group; MASE is each fold's MAE divided by
     that fold's own scale, averaged over folds; ``coverage`` is the share of actual values
-    inside their interval (NaN for models without intervals).
+    inside their interval (NaN for models without intervals). MAPE is NaN for a group with
+    an actual value of 0 (a percentage of nothing; :func:`mape` refuses such data) - use
+    MASE there.
+
+    Examples
+    --------
+    >>> y = pd.Series(np.tile([1.0, 3.0, 2.0, 5.0], 6) + np.arange(24),
+    ...               index=pd.period_range("2020Q1", periods=24, freq="Q"))
+    >>> summarize(backtest(y, naive, horizon=4, folds=2))[["MAE", "folds"]]
+            MAE  folds
+    model
+    naive  1.75      2
     """
-    needed = ["model", "fold", "actual", "forecast", "lower", "upper", "scale"]
-    _check_columns(results, "results", needed)
-    by = [by] if isinstance(by, str) else list(by)
-    _check_columns(results, "results", by)
+    check_frame(results, "results", _BACKTEST_COLUMNS, numeric=["actual", "forecast", "scale"],
+                ids=["model", "fold"])
+    by = [check_str(by, "by")] if not isinstance(by, (list, tuple)) else [
+        check_str(b, "by") for b in by]
+    if not by:
+        raise ValueError("by must name at least one column, got an empty list")
+    unknown = [b for b in by if b not in results.columns]
+    if unknown:
+        raise ValueError(f"by names column(s) {unknown} that results lacks; it has "
+                         f"{list(results.columns)}")
+    check_frame(results, "results", by, ids=by)
+    if (results["scale"] <= 0).any():
+        raise ValueError("results['scale'] must be > 0 (the MASE denominator of each fold)")
 
     def score(g: pd.DataFrame) -> pd.Series:
         folds = g.groupby("fold")
         fold_mase = folds.apply(lambda f: mae(f["actual"], f["forecast"]) / f["scale"].iloc[0])
         has_pi = g[["lower", "upper"]].notna().all(axis=None)
+        zero = (g["actual"] == 0).any()
         return pd.Series({
             "MAE": mae(g["actual"], g["forecast"]),
             "RMSE": rmse(g["actual"], g["forecast"]),
-            "MAPE": mape(g["actual"], g["forecast"]),
+            "MAPE": np.nan if zero else mape(g["actual"], g["forecast"]),
             "MASE": float(fold_mase.mean()),
             "coverage": coverage(g["actual"], g["lower"], g["upper"]) if has_pi else np.nan,
             "folds": float(g["fold"].nunique()),
@@ -725,26 +960,34 @@ def summarize(results: pd.DataFrame, by: str | Sequence[str] = "model") -> pd.Da
 
 
 # --------------------------------------------------------------------------- metrics
-def _pair(actual: Any, forecast: Any) -> tuple[np.ndarray, np.ndarray]:
-    a = np.asarray(actual, dtype="float64").ravel()
-    f = np.asarray(forecast, dtype="float64").ravel()
-    if a.shape != f.shape:
-        raise ValueError(f"actual and forecast must have the same length, got {a.size} and {f.size}.")
-    if a.size == 0:
-        raise ValueError("actual and forecast are empty.")
-    if np.isnan(a).any() or np.isnan(f).any():
-        raise ValueError("actual and forecast must not contain missing values (NaN).")
+def _pair(actual: Any, forecast: Any, forecast_name: str = "forecast"
+          ) -> tuple[np.ndarray, np.ndarray]:
+    a = check_1d(actual, "actual")
+    f = check_1d(forecast, forecast_name)
+    check_same_length(actual=a, **{forecast_name: f})
     return a, f
 
 
 def mae(actual: Any, forecast: Any) -> float:
-    """Mean absolute error, in the units of the series (e.g. USD per day)."""
+    """Mean absolute error, in the units of the series (e.g. USD per day).
+
+    Examples
+    --------
+    >>> mae([10.0, 20.0], [12.0, 17.0])
+    2.5
+    """
     a, f = _pair(actual, forecast)
     return float(np.mean(np.abs(a - f)))
 
 
 def rmse(actual: Any, forecast: Any) -> float:
-    """Root mean squared error: like MAE but large misses weigh more."""
+    """Root mean squared error: like MAE but large misses weigh more.
+
+    Examples
+    --------
+    >>> rmse([10.0, 20.0], [13.0, 16.0])
+    3.5355...
+    """
     a, f = _pair(actual, forecast)
     return float(np.sqrt(np.mean((a - f) ** 2)))
 
@@ -753,11 +996,22 @@ def mape(actual: Any, forecast: Any) -> float:
     """Mean absolute percentage error as a fraction (0.12 = 12%), like scikit-learn's.
 
     Misbehaves near zero: a day with actual revenue of $5 and a forecast of $500 adds 99
-    (9,900%). Returns ``inf`` if any actual value is exactly 0.
+    (9,900%). An actual value of exactly 0 makes it undefined (scikit-learn returns a
+    huge number instead): it is refused with a ValueError that names the zero days - use
+    :func:`mase` or MAE for series with zeros.
+
+    Examples
+    --------
+    >>> mape([100.0, 200.0], [110.0, 150.0])
+    0.175
     """
     a, f = _pair(actual, forecast)
-    if (a == 0).any():
-        return math.inf
+    zero = a == 0
+    if zero.any():
+        raise ValueError(f"actual has {int(zero.sum())} value(s) equal to 0 (first at position "
+                         f"{int(np.flatnonzero(zero)[0])}): MAPE divides by the actual value and "
+                         "is undefined there. Use mase() or mae(), or leave those periods out "
+                         "deliberately.")
     return float(np.mean(np.abs((a - f) / a)))
 
 
@@ -771,30 +1025,58 @@ def _mase_scale(train: np.ndarray, season: int) -> float:
     return scale
 
 
-def mase(actual: Any, forecast: Any, train: Any, season: int = 7) -> float:
+def mase(actual: Any, forecast: Any, train: Any, season: int | None = None) -> float:
     """Mean absolute scaled error: MAE divided by the in-sample MAE of the seasonal naive forecast.
 
     ``scale = mean(|train[t] - train[t - season]|)`` over the training data only. MASE < 1
     means better than the seasonal naive method was in-sample; it has no trouble with zeros
     and compares series of different sizes.
+
+    Parameters
+    ----------
+    actual, forecast : array-like
+        The test values and their forecasts.
+    train : Series or array-like
+        The training data (the scale is computed on it alone).
+    season : int, optional
+        Seasonal lag of the scale. Default: inferred from ``train``'s date index
+        (:func:`infer_season`: 7 for daily, 12 for monthly data); required when ``train``
+        is a plain array (a ValueError, never a silent 7).
+
+    Examples
+    --------
+    >>> mase([10.0, 12.0], [11.0, 10.0], [1.0, 2.0, 3.0, 4.0, 5.0, 7.0], season=2)
+    0.6666...
     """
-    season = _check_positive_int(season, "season")
-    t = np.asarray(train, dtype="float64").ravel()
-    if np.isnan(t).any():
-        raise ValueError("train must not contain missing values (NaN).")
-    return mae(actual, forecast) / _mase_scale(t, season)
+    if season is None:
+        if not (isinstance(train, pd.Series)
+                and isinstance(train.index, (pd.DatetimeIndex, pd.PeriodIndex))):
+            raise ValueError("season is required when train has no date index "
+                             "(7 for daily data, 12 for monthly ...)")
+        season = infer_season(_check_series(train, "train").index)
+    season = check_int(season, "season", low=1)
+    a, f = _pair(actual, forecast)
+    t = check_1d(train, "train")
+    return float(np.mean(np.abs(a - f))) / _mase_scale(t, season)
 
 
 def coverage(actual: Any, lower: Any, upper: Any) -> float:
-    """Share of actual values inside their interval ``[lower, upper]`` (should be near its level)."""
-    a, lo = _pair(actual, lower)
-    _, hi = _pair(actual, upper)
+    """Share of actual values inside their interval ``[lower, upper]`` (should be near its level).
+
+    Examples
+    --------
+    >>> coverage([1.0, 5.0, 3.0], [0.0, 0.0, 3.5], [2.0, 4.0, 6.0])
+    0.3333...
+    """
+    a, lo = _pair(actual, lower, "lower")
+    _, hi = _pair(actual, upper, "upper")
     if (lo > hi).any():
-        raise ValueError("lower must not exceed upper.")
+        raise ValueError(f"lower must not exceed upper, got lower > upper in {int((lo > hi).sum())} "
+                         "position(s)")
     return float(np.mean((a >= lo) & (a <= hi)))
 
 
 __all__ = ["daily_series", "weekly_series", "holiday_windows", "calendar_features",
            "FittedForecaster", "naive", "seasonal_naive", "moving_average", "fit_ets",
            "fit_sarimax", "known_values", "backtest", "summarize", "mae", "rmse", "mape",
-           "mase", "coverage", "DEFAULT_LEVEL"]
+           "mase", "coverage", "infer_season", "DEFAULT_LEVEL", "HOLIDAY_WINDOWS"]

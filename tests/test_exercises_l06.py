@@ -15,8 +15,8 @@ def ns():
     return l06.namespace()
 
 
-def test_there_are_three_to_five_problems():
-    assert [p.name for p in l06.PROBLEMS] == ["q1", "q2", "q3", "q4", "q5"]
+def test_there_are_three_to_six_problems():
+    assert [p.name for p in l06.PROBLEMS] == ["q1", "q2", "q3", "q4", "q5", "q6"]
 
 
 def test_references_agree_with_independent_computations(ns):
@@ -35,6 +35,9 @@ def test_references_agree_with_independent_computations(ns):
     want = np.mean(np.abs(test.to_numpy() - oracle)) / np.mean(np.abs(test.to_numpy() - f["forecast"].to_numpy()))
     assert l06.q4.expected == pytest.approx(want)
     assert 0 < l06.q4.expected < 1.5
+    # q6: the first monthly backtest fold's MASE scale (season inferred from the index)
+    folds = fc.backtest(ns["equip"], fc.naive, horizon=12, folds=2)
+    assert l06.q6.expected == pytest.approx(folds.loc[folds["fold"] == 0, "scale"].iloc[0])
 
 
 def _lag1_snaive(y, horizon, season=7):
@@ -50,6 +53,7 @@ WRONG = {
     "q2": [_lag1_snaive, _first_season, "not a function"],
     "q3": [0.8, 80.0],
     "q4": [1.0, 0.0],
+    "q6": ["lag7", 0.0],
 }
 
 
@@ -60,6 +64,10 @@ def test_wrong_answers_grade_incorrect(name, ns):
         if wrong == "lag1":
             y = ns["train"].to_numpy()
             wrong = float(np.mean(np.abs(np.diff(y))))
+        if wrong == "lag7":
+            y = ns["equip"].to_numpy()[:-24]
+            wrong = float(np.mean(np.abs(y[7:] - y[:-7])))
+            assert "12" in problem.grade(wrong).message
         result = problem.grade(wrong)
         assert result.status == "incorrect", (name, wrong)
     if name == "q1":

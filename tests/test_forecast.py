@@ -112,7 +112,8 @@ def test_metrics_on_hand_cases():
     assert fc.mae(a, f) == pytest.approx(10.0)
     assert fc.rmse(a, f) == pytest.approx(np.sqrt((100 + 400 + 0) / 3))
     assert fc.mape(a, f) == pytest.approx((0.1 + 0.1 + 0.0) / 3)
-    assert fc.mape([0.0, 1.0], [1.0, 1.0]) == np.inf
+    with pytest.raises(ValueError, match="1 value.s. equal to 0"):  # undefined: refused
+        fc.mape([0.0, 1.0], [1.0, 1.0])
     assert fc.mape([0.01, 1.0], [1.0, 1.0]) == pytest.approx(49.5)  # one tiny day dominates
     assert fc.coverage([1, 5, 10], [0, 6, 9], [2, 8, 10]) == pytest.approx(2 / 3)
 
@@ -333,3 +334,44 @@ def test_quality_targets_on_the_shop(revenue, features, truth):
     overall = fc.summarize(bt)
     assert overall.loc["oracle", "RMSE"] < overall.loc["SARIMAX", "RMSE"]
     assert 0.70 <= overall.loc["SARIMAX", "coverage"] <= 0.90
+
+
+# --------------------------------------------------------------------------- issue 13/14
+def test_daily_series_refuses_to_drop_orders_and_tz_dates():
+    orders = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-03"]),
+                           "revenue": [10.0, 5.0]})
+    with pytest.raises(ValueError, match="start .2024-01-02. is after the first order"):
+        fc.daily_series(orders, start="2024-01-02")
+    with pytest.raises(ValueError, match="end .2024-01-02. is before the last order"):
+        fc.daily_series(orders, end="2024-01-02")
+    assert fc.daily_series(orders, start="2023-12-31", end="2024-01-04").tolist() == [0, 10, 0, 5, 0]
+    with pytest.raises(ValueError, match="time-zone"):
+        fc.daily_series(orders.assign(order_date=orders["order_date"].dt.tz_localize("UTC")))
+    with pytest.raises(ValueError, match="time-zone"):
+        fc.naive(_series(np.arange(10.0)).tz_localize("UTC"))
+
+
+def test_summarize_of_an_empty_table_is_a_clear_error():
+    with pytest.raises(ValueError, match="results is empty"):
+        fc.summarize(pd.DataFrame(columns=["model", "fold", "actual", "forecast", "lower",
+                                           "upper", "scale"]))
+
+
+def test_summarize_reports_no_mape_for_a_group_with_zero_actuals():
+    y = _series(np.r_[np.arange(1.0, 30.0), 0.0, np.arange(1.0, 8.0)])
+    table = fc.summarize(fc.backtest(y, fc.naive, horizon=7, folds=2, season=7))
+    assert np.isnan(table.loc["naive", "MAPE"]) and np.isfinite(table.loc["naive", "MASE"])
+
+
+def test_weekly_series_gets_season_52():
+    weekly = fc.weekly_series(_series(np.arange(1.0, 400.0)))
+    assert fc.infer_season(weekly.index) == 52
+    assert len(fc.seasonal_naive(weekly).forecast(3)) == 3
+
+
+def test_calendar_is_the_one_in_constants():
+    from mkt_lessons import constants
+
+    assert fc.holiday_windows is constants.holiday_windows
+    assert fc.HOLIDAY_WINDOWS is constants.HOLIDAY_WINDOWS
+    assert not hasattr(fc, "_black_friday")

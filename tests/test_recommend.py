@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
@@ -42,12 +44,18 @@ def rec_lists(recs: pd.DataFrame, n_users: int) -> list[list[int]]:
             for u in range(n_users)]
 
 
-def pruned_item_similarity(sim: np.ndarray, k: int | None) -> np.ndarray:
-    """Dense reference: zero diagonal, keep column j's k largest (ties: lower index)."""
+def pruned_item_similarity(sim: np.ndarray, k: int | None, rule: str = "history") -> np.ndarray:
+    """Dense reference, loops only: zero diagonal, then keep (ties: lower index)
+
+    * ``history``: row i's k largest (the k nearest items of the bought item i);
+    * ``candidate``: column j's k largest (the k nearest items of the candidate j).
+    """
     sim = sim.copy()
     np.fill_diagonal(sim, 0.0)
     if k is None:
         return np.where(sim > 0, sim, 0.0)
+    if rule == "history":
+        return pruned_item_similarity(sim.T, k, "candidate").T
     out = np.zeros_like(sim)
     for j in range(sim.shape[1]):
         order = sorted((i for i in range(sim.shape[0]) if sim[i, j] > 0),
@@ -147,16 +155,22 @@ def test_item_knn_similarity_hand_case():
     want = np.array([[0, s, s], [s, 0, 0.5], [s, 0.5, 0]])
     np.testing.assert_allclose(rec.similarity_.toarray(), want)
     one = R.ItemKNNRecommender(k_neighbors=1).fit(X)
-    # each target item keeps only its best neighbour (ties -> lower index)
+    # history rule (default): each bought item (row) keeps only its best neighbour
+    # (item 0: a tie between 1 and 2 -> the lower index)
     np.testing.assert_allclose(one.similarity_.toarray(),
+                               [[0, s, 0], [s, 0, 0], [s, 0, 0]])
+    cand = R.ItemKNNRecommender(k_neighbors=1, neighbourhood="candidate").fit(X)
+    # candidate rule (v1): each candidate item (column) keeps only its best neighbour
+    np.testing.assert_allclose(cand.similarity_.toarray(),
                                [[0, s, s], [s, 0, 0], [0, 0, 0]])
 
 
+@pytest.mark.parametrize("rule", ["history", "candidate"])
 @pytest.mark.parametrize("k_neighbors", [None, 1, 3])
-def test_item_knn_recommendations_match_brute_force(k_neighbors):
+def test_item_knn_recommendations_match_brute_force(k_neighbors, rule):
     X, dense = random_interactions(1)
-    rec = R.ItemKNNRecommender(k_neighbors=k_neighbors, block_size=5).fit(X)
-    sim = pruned_item_similarity(cosine_similarity(dense.T), k_neighbors)
+    rec = R.ItemKNNRecommender(k_neighbors=k_neighbors, neighbourhood=rule, block_size=5).fit(X)
+    sim = pruned_item_similarity(cosine_similarity(dense.T), k_neighbors, rule)
     np.testing.assert_allclose(rec.similarity_.toarray(), sim, atol=1e-12)
     recs = rec.recommend(np.arange(30), k=5)
     assert rec_lists(recs, 30) == brute_force_top_k(dense @ sim, dense, 5)
@@ -263,15 +277,15 @@ def test_recommender_input_errors_and_no_mutation():
     X_before = X.copy()
     rec = R.ItemKNNRecommender().fit(X)
     assert (X != X_before).nnz == 0
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         R.ItemKNNRecommender().recommend([0])
-    with pytest.raises(ValueError, match="k must be a positive"):
+    with pytest.raises(ValueError, match="k must be an integer >= 1"):
         rec.recommend([0], k=0)
     with pytest.raises(TypeError, match="k must be"):
         rec.recommend([0], k=2.5)
     with pytest.raises(ValueError, match="larger than the number of items"):
         rec.recommend([0], k=13)
-    with pytest.raises(ValueError, match="user_ids is empty"):
+    with pytest.raises(ValueError, match="user_ids must have at least 1"):
         rec.recommend([])
     with pytest.raises(TypeError, match="interaction_matrix"):
         R.ItemKNNRecommender().fit(pd.DataFrame({"a": [1]}))
@@ -385,3 +399,91 @@ def test_quality_on_lesson_data():
                                       R.UserKNNRecommender(k_neighbors=200)]))
     assert item >= 1.2 * pop
     assert hybrid >= max(item, user)
+
+
+# --------------------------------------------------------------------------- issue 13/14
+
+
+def test_recommenders_are_sklearn_estimators():
+    X, _ = random_interactions(8)
+    model = R.ItemKNNRecommender(k_neighbors=3, neighbourhood="candidate")
+    twin = clone(model)
+    assert twin.get_params() == model.get_params()
+    fitted = model.fit(X)
+    assert not hasattr(clone(fitted), "similarity_")  # clone drops learned state
+    with pytest.raises(NotFittedError):
+        R.UserKNNRecommender().recommend([0])
+    with pytest.raises(ValueError, match="neighbourhood"):
+        R.ItemKNNRecommender(neighbourhood="target").fit(X)
+    parts = [R.ItemKNNRecommender(k_neighbors=2), R.PopularityRecommender()]
+    R.HybridRecommender(parts).fit(X)
+    assert not hasattr(parts[0], "similarity_")  # the given parts stay unfitted
+
+
+def test_default_neighbourhood_is_the_history_rule():
+    assert R.ItemKNNRecommender().get_params()["neighbourhood"] == "history"
+    assert R.ItemKNNRecommender().get_params()["k_neighbors"] == R.DEFAULT_K_NEIGHBORS == 20
+
+
+def test_missing_user_ids_are_refused_not_dropped(hand_case):
+    recs, test = hand_case
+    bad = test.assign(customer_id=test["customer_id"].astype(object))
+    bad.loc[0, "customer_id"] = None
+    for f in (R.precision_at_k, R.recall_at_k, R.ndcg_at_k, R.evaluate):
+        with pytest.raises(ValueError, match="customer_id"):
+            f(recs, bad, 3)
+
+
+def test_catalog_smaller_than_the_recommended_items_is_refused(hand_case):
+    recs, _ = hand_case
+    with pytest.raises(ValueError, match="catalog=2"):
+        R.catalog_coverage(recs, 2)
+    with pytest.raises(ValueError, match="lacks 1"):
+        R.catalog_coverage(recs, ["x", "y"])
+    assert R.catalog_coverage(recs, 3, k=1) == pytest.approx(1 / 3)  # only "x" at rank 1
+
+
+def test_temporal_split_refuses_missing_dates_and_dates_outside(tiny_orders):
+    nat = tiny_orders.copy()
+    nat.loc[0, "order_date"] = pd.NaT
+    with pytest.raises(ValueError, match="missing date"):
+        R.temporal_split(nat, "2024-02-01")
+    with pytest.raises(ValueError, match="cutoff must be a date between"):
+        R.temporal_split(tiny_orders, "2025-01-01")
+    with pytest.raises(ValueError, match="time-zone"):
+        R.temporal_split(tiny_orders.assign(order_date=tiny_orders["order_date"].dt.tz_localize("UTC")),
+                         "2024-02-01")
+
+
+def test_evaluate_returns_a_frozen_result_with_the_v1_labels(hand_case):
+    import dataclasses
+
+    recs, test = hand_case
+    m = R.evaluate(recs, test, k=2, catalog=["x", "y", "z", "w", "q"])
+    assert m.precision == pytest.approx(R.precision_at_k(recs, test, 2))
+    assert m.users == 3 and m.coverage == pytest.approx(2 / 5)
+    assert m["ndcg@2"] == m.ndcg and list(m.to_series().index) == [
+        "precision@2", "recall@2", "ndcg@2", "coverage", "users"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.precision = 1.0
+
+
+@pytest.mark.parametrize("rule", ["history", "candidate"])
+def test_item_knn_sparse_similarity_blocks_match_brute_force(rule):
+    """Many small disjoint item groups: the similarity is sparse (< 5% filled), which takes
+    the sorting path of the pruning instead of the dense partial sort."""
+    rng = np.random.default_rng(3)
+    n_users, n_items = 200, 60
+    dense = np.zeros((n_users, n_items))
+    for u in range(n_users):
+        group = rng.integers(0, 20) * 3  # 20 groups of 3 items
+        dense[u, group + rng.choice(3, size=2, replace=False)] = 1.0
+    X = sp.csr_matrix(dense)
+    sim = cosine_similarity(dense.T)
+    assert (sim > 0).mean() < 0.06
+    rec = R.ItemKNNRecommender(k_neighbors=1, neighbourhood=rule, block_size=7).fit(X)
+    np.testing.assert_allclose(rec.similarity_.toarray(), pruned_item_similarity(sim, 1, rule),
+                               atol=1e-12)
+    recs = rec.recommend(np.arange(n_users), k=4)
+    assert rec_lists(recs, n_users) == brute_force_top_k(dense @ pruned_item_similarity(sim, 1, rule),
+                                                         dense, 4)

@@ -108,8 +108,8 @@ q3 = ValueProblem(
         knn20 = ItemKNNRecommender(k_neighbors=20).fit(X, user_ids, item_ids)
         p10_knn20 = precision_at_k(knn20.recommend(test_users, k=10), test, k=10)
     ''',
-    success="Compare it with k_neighbors=50 in the table above: the neighbourhood size is a "
-            "setting to tune on a validation period, not on the test set.",
+    success="Compare it with K_ITEM, the size chosen on the validation period: the "
+            "neighbourhood size is a setting to tune on a validation period, not on the test set.",
 )
 
 q4 = ThoughtProblem(

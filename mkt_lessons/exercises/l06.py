@@ -3,8 +3,8 @@
 The notebook's variables when the exercises start (see :func:`namespace`): ``revenue``
 (daily revenue), ``train`` and ``test`` (everything before the 8-week holdout, and the
 holdout), ``H`` (56), ``features`` (calendar regressors), ``sarimax_fc`` (the SARIMAX
-forecast of the holdout: forecast, lower, upper) and ``expected`` (the generator's expected
-daily revenue, the oracle).
+forecast of the holdout: forecast, lower, upper), ``expected`` (the generator's expected
+daily revenue, the oracle) and ``equip`` (statsmodels' monthly ``elec_equip`` series).
 """
 
 from __future__ import annotations
@@ -35,8 +35,11 @@ def _state() -> dict:
     train, test = revenue.iloc[:-H], revenue.iloc[-H:]
     sarimax_fc = fc.fit_sarimax(train.iloc[-WINDOW:], exog=features).forecast(H)
     expected = data.load_truth().expected_daily_revenue.set_index("date")["expected_revenue"]
+    from statsmodels.datasets import elec_equip
+
+    equip = elec_equip.load().data.iloc[:, 0].rename("orders index")
     return {"revenue": revenue, "features": features, "train": train, "test": test,
-            "sarimax_fc": sarimax_fc, "expected": expected, "H": H}
+            "sarimax_fc": sarimax_fc, "expected": expected, "H": H, "equip": equip}
 
 
 def namespace() -> dict:
@@ -156,6 +159,39 @@ q5 = ThoughtProblem(
                 "beat the oracle over a few weeks, while on RMSE the oracle wins. Choose the metric "
                 "for the decision: staffing or stock that costs the same per dollar missed wants "
                 "MAE (the median); a budget that adds up days wants the mean (RMSE, or bias).",
+)
+
+
+
+# q6: the season of monthly data -----------------------------------------------------------------
+def _monthly_scale(lag: int) -> float:
+    y = _state()["equip"].to_numpy()[:-24]
+    return float(np.mean(np.abs(y[lag:] - y[:-lag])))
+
+
+q6 = ValueProblem(
+    "monthly_scale", lambda: _monthly_scale(12), rtol=1e-6,
+    mistakes=[(lambda: _monthly_scale(7),
+               "That is a lag of 7 - the weekly cycle of *daily* data. Monthly data repeats every "
+               "12 months: compare each month with the same month a year earlier."),
+              (lambda: _monthly_scale(1),
+               "That is the naive forecast's error (lag 1). MASE scales by the *seasonal* naive "
+               "forecast: for monthly data, the same month one year earlier."),
+              (lambda: float(np.mean(np.abs(np.diff(_state()["equip"].to_numpy(), 12)))),
+               "`np.diff(y, 12)` is the 12th difference, not the difference at lag 12; and use "
+               "only the training part (everything but the last 24 months)."),
+              (lambda: float(np.mean(np.abs(_state()["equip"].to_numpy()[12:]
+                                            - _state()["equip"].to_numpy()[:-12]))),
+               "You used the whole series: the scale comes from the training data only "
+               "(everything before the last 24 months).")],
+    hint="`forecast.infer_season(equip.index)` gives the season. Take "
+         "`y = equip.to_numpy()[:-24]` and average `np.abs(y[season:] - y[:-season])`.",
+    solution='''
+        y = equip.to_numpy()[:-24]
+        season = forecast.infer_season(equip.index)  # 12
+        monthly_scale = np.mean(np.abs(y[season:] - y[:-season]))
+    ''',
+    success="That is the denominator of the first fold's MASE in the monthly backtest.",
 )
 
 PROBLEMS = collect(globals())
