@@ -180,3 +180,17 @@ def test_compare_plain():
 def test_var_must_be_an_identifier():
     with pytest.raises(ValueError, match="var must be a Python variable name"):
         ValueProblem("not a name", lambda: 1, hint="", solution="")
+
+
+def test_near_misses_get_a_message_that_fits_the_kind_of_error():
+    count = make_value(42)
+    off_by_one = count.grade(41).message
+    assert "count must match exactly" in off_by_one and "rounding" not in off_by_one
+    assert "42" not in off_by_one
+    share = make_value(0.68)
+    other_seed = share.grade(0.69).message  # the same simulation with another seed
+    assert "random seed" in other_seed and "rounding" not in other_seed
+    assert "0.68" not in other_seed
+    precise = make_value(2.718281828)
+    assert "decimal(s)" in precise.grade(2.718).message  # a rounded copy of the right number
+    assert "decimal(s)" not in precise.grade(2.71).message  # 2.71 is not 2.718... rounded

@@ -338,7 +338,7 @@ def compare(got: Any, want: Any, rtol: float = 1e-6, atol: float = 1e-9,
         if math.isclose(g, w, rel_tol=rtol, abs_tol=atol):
             return None
         if w != 0 and math.isclose(g, w, rel_tol=0.05):
-            return "Close, but not within the tolerance: check rounding and which rows you included."
+            return _close_message(g, w, is_count=isinstance(want, (int, np.integer)))
         if w != 0 and g != 0 and math.isclose(abs(g / w), 100, rel_tol=0.01):
             return "Off by a factor of 100: percentage versus fraction?"
         return "Your number is too high." if g > w else "Your number is too low."
@@ -390,6 +390,23 @@ def compare(got: Any, want: Any, rtol: float = 1e-6, atol: float = 1e-9,
                 return f"Item {i} ({'in sorted order' if not ordered else 'in your order'}) differs: {msg}"
         return None
     return None if got == want else "That is not the expected answer."
+
+
+def _close_message(g: float, w: float, is_count: bool) -> str:
+    """A near miss, described by its kind: a count off by a few, a rounded copy, or a
+    slightly different computation (rows, a parameter, a random seed). Never the answer."""
+    side = "a little too high" if g > w else "a little too low"
+    if is_count:
+        return (f"Close, but {side}: a count must match exactly. Check the edges of your "
+                "filter (< versus <=, the first and last day) and rows counted twice or missed.")
+    decimals = next((d for d in range(7) if round(g, d) == g), None)
+    if decimals is not None and abs(g - w) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9):
+        return (f"Close: your number agrees with the answer to the {decimals} decimal(s) you "
+                "typed, but the checker needs more digits: use the value your code computes, "
+                "not a rounded copy.")
+    return (f"Close, but {side}: the same method with slightly different rows, another "
+            "parameter or another random seed gives a near number like this. Compare each "
+            "of them with the question.")
 
 
 def _is_blank(value: Any) -> bool:

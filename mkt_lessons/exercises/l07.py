@@ -32,7 +32,7 @@ def namespace() -> dict:
 
 # --------------------------------------------------------------------------- q1
 q1 = ValueProblem(
-    "n_per_arm", lambda: ex.sample_size_two_proportions(0.03, 0.033), rtol=0, atol=0.5,
+    "n_per_arm_10pct", lambda: ex.sample_size_two_proportions(0.03, 0.033), rtol=0, atol=0.5,
     mistakes=[
         (lambda: 2 * ex.sample_size_two_proportions(0.03, 0.033),
          "That is the total for both arms; the question asks for visitors *per arm*."),
@@ -43,9 +43,10 @@ q1 = ValueProblem(
     ],
     hint="A 10% relative lift on 3.0% is 3.0% x 1.10. `sample_size_two_proportions(p1, p2)` "
          "uses alpha = 0.05 and power = 0.8 by default and returns visitors per arm.",
-    solution="n_per_arm = sample_size_two_proportions(0.03, 0.03 * 1.10)",
-    success="Halving the lift you want to detect roughly quadruples the traffic you need: "
-            "decide the smallest lift worth finding *before* launch.",
+    solution="n_per_arm_10pct = sample_size_two_proportions(0.03, 0.03 * 1.10)",
+    success="Going from a 15% to a 10% lift needs about 2.2 times the traffic, (15 / 10)² "
+            "= 2.25: the sample size grows with 1 / lift². Decide the smallest lift worth "
+            "finding *before* launch.",
 )
 
 
@@ -68,9 +69,8 @@ q2 = ValueProblem(
         (lambda: _new_visitor_test("larger"),
          "That is a one-sided p-value; the lesson's tests are two-sided."),
     ],
-    hint='Filter `ab` to `ab["pre_period_sessions"] == 0`, count conversions (`sum`) and '
-         'visitors (`size`) per variant with a groupby, then call '
-         "`two_proportion_ztest(x_control, n_control, x_treatment, n_treatment)`.",
+    hint="Keep only the new visitors first; then do for them exactly what section 3 did for "
+         "everyone: conversions and visitors per variant, and the same test.",
     solution='''
         new = ab[ab["pre_period_sessions"] == 0]
         g = new.groupby("variant", observed=True)["converted"].agg(["sum", "size"])
@@ -98,11 +98,27 @@ def _cuped_cases():
             (y, x)]
 
 
+def _cuped_mixed_ddof(metric, covariate):  # np.cov divides by n - 1, np.var by n
+    theta = np.cov(metric, covariate)[0, 1] / np.var(covariate)
+    return metric - theta * (covariate - covariate.mean())
+
+
+def _cuped_uncentred(metric, covariate):
+    theta = np.cov(metric, covariate)[0, 1] / np.var(covariate, ddof=1)
+    return metric - theta * covariate
+
+
 q3 = FunctionProblem(
     "cuped_adjust", _cuped_reference, _cuped_cases,
-    hint="theta = covariance(metric, covariate) / variance(covariate) - use the same `ddof` "
-         "for both, e.g. `np.cov(metric, covariate)[0, 1] / np.var(covariate, ddof=1)`. "
-         "Then subtract theta x (covariate - its mean) from the metric.",
+    mistakes=[(_cuped_mixed_ddof,
+               "Your θ mixes two divisors: `np.cov` divides by n − 1, `np.var` by n unless you "
+               "pass `ddof=1`. The slope needs the same one above and below."),
+              (_cuped_uncentred,
+               "You subtract θ × the covariate itself: centre it first (subtract its mean), "
+               "or every visitor's metric shifts and the arms' means change.")],
+    hint="θ is the slope of a regression of the metric on the covariate: their covariance "
+         "over the covariate's variance. Careful: `np.cov` and `np.var` divide by different "
+         "numbers by default (`ddof`); make them agree.",
     solution='''
         def cuped_adjust(metric, covariate):
             theta = np.cov(metric, covariate)[0, 1] / np.var(covariate, ddof=1)
@@ -128,9 +144,9 @@ q4 = ValueProblem(
               (lambda: 1 - _stuck_share(0.0),
                "That is the share of runs showing the *best* banner; the question asks for "
                "the runs still on a worse one.")],
-    hint="`simulate_bandit(EpsilonGreedy(0.0), banner_rates, n_rounds=3_000, n_runs=200, "
-         "seed=0)` returns regret with one row per run; a run shows a worse banner in its "
-         "last round when that round's regret (`regret[:, -1]`) is above 0.",
+    hint="`simulate_bandit` returns the regret with one row per run and one column per "
+         "round. In a round where the best banner is shown, what is the regret? Look at the "
+         "last column, and pass every setting the question gives (including the seed).",
     solution='''
         regret = simulate_bandit(EpsilonGreedy(0.0), banner_rates, n_rounds=3_000, n_runs=200,
                                  seed=0)
