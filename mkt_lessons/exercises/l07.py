@@ -41,8 +41,9 @@ q1 = ValueProblem(
         (lambda: ex.sample_size_two_proportions(0.03, 0.0345),
          "That is the sample size for the 15% lift of the lesson; this time the lift is 10%."),
     ],
-    hint="A 10% relative lift on 3.0% is 3.0% x 1.10. `sample_size_two_proportions(p1, p2)` "
-         "uses alpha = 0.05 and power = 0.8 by default and returns visitors per arm.",
+    hint="Which two conversion rates does the test have to tell apart? Section 1 sized the "
+         "test for 3.0% against 3.45%; a 10% relative lift moves only the second rate. The "
+         "function's defaults are already α = 0.05 and power 0.8.",
     solution="n_per_arm_10pct = sample_size_two_proportions(0.03, 0.03 * 1.10)",
     success="Going from a 15% to a 10% lift needs about 2.2 times the traffic, (15 / 10)² "
             "= 2.25: the sample size grows with 1 / lift². Decide the smallest lift worth "
