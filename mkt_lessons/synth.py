@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mkt_lessons._validation import check_int
+from mkt_lessons._validation import check_1d, check_int, check_real
 
 DEFAULT_SEED = 20240101
 DEFAULT_N_CUSTOMERS = 5000
@@ -479,9 +480,32 @@ def _orders(rng, customers, latent, cal, products, prod_factors, popularity, chu
 
 
 def order_revenue(quantity, unit_price, discount):
-    """Revenue of an order line, rounded to cents: round(quantity x unit_price x (1 - discount), 2)."""
-    q = np.asarray(quantity, dtype=float)
-    return np.round(q * np.asarray(unit_price, dtype=float) * (1 - np.asarray(discount, dtype=float)), 2)
+    """Revenue of an order line, rounded to cents: round(quantity x unit_price x (1 - discount), 2).
+
+    Parameters
+    ----------
+    quantity, unit_price, discount : number or 1-D array-like of numbers
+        All three scalars (one line) or all three of one length; ``discount`` is a fraction
+        in [0, 1].
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> float(order_revenue(2, 19.99, 0.15))
+    33.98
+    """
+    if all(np.ndim(x) == 0 and not isinstance(x, (str, bytes)) for x in (quantity, unit_price, discount)):
+        q = check_real(quantity, "quantity")
+        p = check_real(unit_price, "unit_price")
+        d = check_real(discount, "discount", low=0, high=1)
+        return np.round(q * p * (1 - d), 2)
+    q = check_1d(quantity, "quantity")
+    p = check_1d(unit_price, "unit_price", length=len(q))
+    d = check_1d(discount, "discount", length=len(q), low=0, high=1)
+    return np.round(q * p * (1 - d), 2)
 
 
 # --------------------------------------------------------------------------- experiment
@@ -1560,7 +1584,28 @@ def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> No
 
 
 def write(store: Store, path: str | Path) -> list[Path]:
-    """Write every table, the truth and ``SHA256SUMS`` under ``path``; return the files written."""
+    """Write every table, the truth and ``SHA256SUMS`` under ``path``; return the files written.
+
+    Parameters
+    ----------
+    store : Store
+        What :func:`generate` returned (version 1 or 2; version 2 adds seven files).
+    path : str or os.PathLike
+        The output folder (created if missing).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> files = write(generate(seed=1, n_customers=100), tempfile.mkdtemp())
+    >>> len(files)
+    13
+    """
+    if not isinstance(store, Store):
+        raise TypeError(f"store must be a Store returned by generate(), got {type(store).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder path (str or pathlib.Path), got {type(path).__name__}")
+    if isinstance(path, str) and not path.strip():
+        raise ValueError("path must be a non-empty folder path, got ''")
     root = Path(path)
     (root / "truth").mkdir(parents=True, exist_ok=True)
     written = []
@@ -1617,6 +1662,13 @@ def _jsonable(x):
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Command line: ``python -m mkt_lessons.synth --out DIR [--seed S] [--n-customers N] [--version 2]``.
+
+    ``argv`` is the list of arguments (None: the process's own). Prints what it generated
+    and how long it took.
+    """
+    if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"argv must be a list of strings (or None), got {argv!r}")
     ap = argparse.ArgumentParser(prog="python -m mkt_lessons.synth", description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="datasets", help="output folder (default: datasets)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -1634,6 +1686,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"generated {s['customers']:,} customers, {s['orders']:,} orders, {s['order_lines']:,} lines "
           f"in {t1 - t0:.1f} s; wrote {len(files)} files ({size / 1e6:.1f} MB) to {args.out} in {t2 - t1:.1f} s")
 
+
+
+__all__ = ["DEFAULT_N_CUSTOMERS", "DEFAULT_SEED", "Store", "Truth", "generate", "main", "order_revenue",
+           "promotions_calendar", "write"]
 
 if __name__ == "__main__":
     main()
