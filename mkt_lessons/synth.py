@@ -699,10 +699,10 @@ OFFER_BOOST = {"loyal_regular": 0.15, "big_spender": 0.6, "bargain_hunter": 2.0,
 # 1 + sum_c max_lift_c x hill(adstock_c), weekly; adstock_t = spend_t + decay x adstock_{t-1};
 # hill(a) = a^shape / (a^shape + K^shape) with K = half_saturation x the channel's mean adstock.
 MEDIA = {
-    "paid_search": dict(decay=0.30, half_saturation=0.9, shape=1.8, max_lift=0.10),
-    "social": dict(decay=0.60, half_saturation=1.2, shape=1.0, max_lift=0.08),
-    "display": dict(decay=0.75, half_saturation=1.5, shape=1.5, max_lift=0.07),
-    "affiliate": dict(decay=0.10, half_saturation=0.7, shape=1.2, max_lift=0.03),
+    "paid_search": dict(decay=0.30, half_saturation=0.9, shape=1.8, max_lift=0.16),
+    "social": dict(decay=0.60, half_saturation=1.2, shape=1.0, max_lift=0.12),
+    "display": dict(decay=0.75, half_saturation=1.5, shape=1.5, max_lift=0.12),
+    "affiliate": dict(decay=0.10, half_saturation=0.7, shape=1.2, max_lift=0.04),
 }
 
 REVIEWS = dict(
@@ -941,6 +941,7 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
     expected_rev = np.zeros(n_obs)
     expected_orders = np.zeros(n_obs)
     repeat_rev = np.zeros(n_obs)
+    repeat_orders = np.zeros(n_obs)
     keys = ["eligible", "treated", "alive_at_assignment", "p_control", "p_treated", "orders_control",
             "orders_treated", "ev_order", "alive_at_end", "orders_2025", "revenue_2025", "margin_2025",
             "p_buy_train", "p_buy_test", "churn_day"]
@@ -985,6 +986,7 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         repeat_rev += rep
         expected_rev += rep
         expected_orders += lam_real.sum(0)
+        repeat_orders += lam_real.sum(0)
         np.add.at(expected_rev, sd, ev_order * (1 - np.maximum(disc[sd], first_disc[sl])))
         np.add.at(expected_orders, sd, 1.0)
         # Potential outcomes of the offer (for everybody; only eligible customers are tested).
@@ -1061,7 +1063,10 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
             "discount", "revenue"]
     edr = pd.DataFrame({"date": cal["date"].iloc[:n_obs].to_numpy(), "expected_orders": expected_orders,
                         "expected_revenue": expected_rev,
-                        "expected_revenue_no_media": expected_rev - repeat_rev + repeat_rev / media_day[:n_obs]})
+                        "expected_revenue_no_media": expected_rev - repeat_rev + repeat_rev / media_day[:n_obs],
+                        "expected_repeat_orders_no_media": repeat_orders / media_day[:n_obs],
+                        "expected_repeat_revenue_no_media": repeat_rev / media_day[:n_obs],
+                        "media_multiplier": media_day[:n_obs]})
     return lines, cols, edr, cust, repeat_rev / media_day[:n_obs]
 
 
