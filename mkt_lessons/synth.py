@@ -685,15 +685,17 @@ RETENTION = dict(
     eligibility_days=365,  # eligible: signed up before and ordered in the 365 days before
     treatment_share=1 / 3,
     voucher_discount=0.15,  # on the first order inside the window (no promotion runs then)
-    boost_noise_sd=0.5,  # individual offer responsiveness: persona boost x lognormal(0, 0.5)
+    boost_noise_sd=0.5,  # individual offer response: persona boost x lognormal(0, 0.5)
     sleeping_dog_rate_loyal=0.10,  # share of loyal regulars annoyed by vouchers ...
     sleeping_dog_rate_other=0.02,  # ... and of everybody else
     sleeping_dog_extra_life_days=10.0,  # a treated sleeping dog's extra churn hazard = 1/10 per day
     sure_thing_p_control=0.8,  # segment rule: alive and P(buy | control) >= 0.8
 )
-# Multiplicative lift of a treated customer's purchase intensity during the window.
-OFFER_BOOST = {"loyal_regular": 0.15, "big_spender": 0.6, "bargain_hunter": 2.0,
-               "one_time_buyer": 1.0, "holiday_gifter": 1.2}
+# The voucher adds purchase intensity boost/60 per day during the window (if alive): about
+# ``boost`` extra orders, whatever the customer's own rate - so it moves P(buy) most for
+# lapsing (low-rate) customers and barely for sure things, whose voucher mostly costs margin.
+OFFER_BOOST = {"loyal_regular": 0.05, "big_spender": 0.4, "bargain_hunter": 1.0,
+               "one_time_buyer": 0.8, "holiday_gifter": 0.6}
 
 # Paid media lift existing customers' repeat-purchase intensity by the factor
 # 1 + sum_c max_lift_c x hill(adstock_c), weekly; adstock_t = spend_t + decay x adstock_{t-1};
@@ -977,7 +979,7 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         # A treated sleeping dog gains an extra churn hazard from the assignment day on.
         c_day = np.where(treated & dog & (c0 > a), np.minimum(c0, a + ret_draws["dog_days"][sl] + 1), c0)
         lam_after = lam[:, a:].copy()
-        lam_after[:, :W] *= np.where(treated, 1 + boost, 1.0)[:, None]
+        lam_after[:, :W] += np.where(treated, boost / W, 0.0)[:, None]
         alive1 = (day[:, a:] > sd[:, None]) & (day[:, a:] < c_day[:, None])
         counts[:, a:] = rng.poisson(lam_after * alive1)
         # Oracles, 2023-2024: expected revenue per day given the latent state.
@@ -993,7 +995,7 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         h = 1.0 / life[sl]
         alive_a = (c0 > a) & (sd < a)
         p_c, n_c = _window_stats(lam[:, win], np.exp(-k_win[None, :] * h[:, None]))
-        p_t, n_t = _window_stats(lam[:, win] * (1 + boost)[:, None],
+        p_t, n_t = _window_stats(lam[:, win] + (boost / W)[:, None],
                                  np.exp(-k_win[None, :] * (h + dog * dog_h)[:, None]))
         h_after = h + (treated & dog) * dog_h  # hazard after the assignment day
         for key, cutoff in [("p_buy_train", TRAIN_CUTOFF), ("p_buy_test", TEST_CUTOFF)]:
@@ -1388,6 +1390,7 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
         u=r_ret.random(n), dog=r_ret.random(n) < dog_rate,
         boost=np.array([OFFER_BOOST[p] for p in personas])[pidx] * np.exp(r_ret.normal(0, cfg["boost_noise_sd"], n)),
         dog_days=np.floor(r_ret.exponential(cfg["sleeping_dog_extra_life_days"], n)).astype(np.int64))
+    ret_draws["boost"] = np.where(ret_draws["dog"], 0.0, ret_draws["boost"])  # the offer only annoys them
     lines, cols, edr, cust, base_daily = _orders_v2(r_ord, customers, latent, cal, products, prod_factors,
                                                     popularity, media_day, ret_draws)
     observed = (lines["day"] < n_obs).to_numpy()
@@ -1510,7 +1513,8 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
             "lines_per_order": "1 + Poisson(persona lines)",
             "quantity_per_line": "1 + Poisson(persona qty)",
             "product_choice": "softmax(taste . factors + popularity + price_beta * (log price - mean log price))",
-            "intensity": "rate/365 x season x promo x gift x media multiplier (x offer boost in the window)",
+            "intensity": "rate/365 x season x promo x gift x media multiplier (+ offer_boost/60 per day "
+                         "in the retention window if treated)",
             "revenue": "round(quantity * unit_price * (1 - discount), 2)",
         },
         "seasonality": {
@@ -1549,7 +1553,7 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
             "segments": {"lost_cause": "not alive on the assignment day (no effect)",
                          "sleeping_dog": "alive, annoyed by vouchers: churn hazard +1/10 per day if treated",
                          "sure_thing": "alive, P(buy | control) >= 0.8: the voucher mostly costs margin",
-                         "persuadable": "alive, P(buy | control) < 0.8: the offer boost lifts P(buy)"},
+                         "persuadable": "alive, P(buy | control) < 0.8: the offer lifts P(buy)"},
         },
         "reviews": {**REVIEWS, "aspects": list(ASPECTS), "count": len(reviews),
                     "negated_share": float(reviews_truth["negated"].mean()) if len(reviews) else 0.0,
