@@ -497,7 +497,7 @@ def order_revenue(quantity, unit_price, discount):
     >>> float(order_revenue(2, 19.99, 0.15))
     33.98
     """
-    if all(np.ndim(x) == 0 and not isinstance(x, (str, bytes)) for x in (quantity, unit_price, discount)):
+    if all(np.ndim(x) == 0 for x in (quantity, unit_price, discount)):
         q = check_real(quantity, "quantity")
         p = check_real(unit_price, "unit_price")
         d = check_real(discount, "discount", low=0, high=1)
