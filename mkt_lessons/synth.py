@@ -1072,70 +1072,110 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
     return lines, cols, edr, cust, repeat_rev / media_day[:n_obs]
 
 
-def _typo(word: str, rng) -> str:
-    i = int(rng.integers(len(word) - 1))
-    kind = int(rng.integers(3))
-    if kind == 0:  # swap two neighbours
+def _typo(word: str, u: float, v: float) -> str:
+    """A typo in ``word``: swap two neighbours, drop or double a letter (position u, kind v)."""
+    i = int(u * (len(word) - 1))
+    kind = int(v * 3)
+    if kind == 0:
         return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    if kind == 1:  # drop a letter
+    if kind == 1:
         return word[:i] + word[i + 1:]
-    return word[:i + 1] + word[i] + word[i + 1:]  # double a letter
+    return word[:i + 1] + word[i] + word[i + 1:]
 
 
-def _phrase(aspect: str, polarity: int, strength: float, rng) -> tuple[str, bool]:
-    """One clause about ``aspect``: (text, negated)."""
-    subjects, pos, neg = ASPECTS[aspect]
-    subject = subjects[int(rng.integers(len(subjects)))]
-    verb = ("are" if rng.random() < 0.6 else "were") if subject.endswith("dimensions") else \
-        ("is" if rng.random() < 0.6 else "was")
-    rate = REVIEWS["negation_rate"]["positive" if polarity > 0 else "negative"]
-    if rng.random() < rate:  # say it through the opposite word, negated
-        words = neg if polarity > 0 else pos
-        word = words[int(rng.integers(len(words)))]
-        neg_verb = f"{verb} not" if rng.random() < 0.5 else f"{verb}n't"
-        tail = " at all" if strength > 1.0 and polarity < 0 else ""
-        return f"{subject} {neg_verb} {word}{tail}", True
-    words = pos if polarity > 0 else neg
-    word = words[int(rng.integers(len(words)))]
-    if strength > 1.0:
-        mod = INTENSIFIERS[int(rng.integers(len(INTENSIFIERS)))] + " "
-    elif strength < 0.35:
-        mod = HEDGES[int(rng.integers(len(HEDGES)))] + " "
-    else:
-        mod = ""
-    return f"{subject} {verb} {mod}{word}", False
+def _pick(rng, table: np.ndarray, lengths: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """For each i, a uniform draw from the padded list ``table[row[i], :lengths[row[i]]]``."""
+    k = (rng.random(len(row)) * lengths[row]).astype(np.int64)
+    return table[row, k]
 
 
-def _review_text(sentiment: float, aspects: list[str], scores: np.ndarray, rng) -> tuple[str, bool]:
-    """A review from the phrase grammar: opener, one clause per aspect, closer, typos."""
-    tone = "pos" if sentiment > 0.6 else ("neg" if sentiment < -0.3 else "mid")
-    parts: list[str] = []
-    if rng.random() < 0.5:
-        parts.append(OPENERS[tone][int(rng.integers(len(OPENERS[tone])))])
-    negated = False
-    body = ""
-    prev = 0
-    for aspect, score in zip(aspects, scores, strict=True):
-        pol = 1 if score > 0 else -1
-        clause, neg = _phrase(aspect, pol, abs(score), rng)
-        negated |= neg
-        if not body:
-            if rng.random() < 0.15:
-                clause = f"{SENTENCE_HEDGES[int(rng.integers(len(SENTENCE_HEDGES)))]} {clause}"
-            body = clause[0].upper() + clause[1:]
-        elif pol != prev:
-            body += f", but {clause}"
+def _padded(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    width = max(len(x) for x in lists)
+    out = np.full((len(lists), width), "", dtype=object)
+    for i, x in enumerate(lists):
+        out[i, :len(x)] = x
+    return out, np.array([len(x) for x in lists])
+
+
+def _cap(texts) -> np.ndarray:
+    return np.array([t[:1].upper() + t[1:] for t in texts], dtype=object)
+
+
+def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.ndarray,
+                  scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Review texts from the phrase grammar, vectorised over reviews.
+
+    ``picks[i, j]`` is review i's j-th aspect (used for j < n_aspects[i]) and
+    ``scores[i, j]`` its latent score (its sign is the polarity, its size the strength).
+    Returns the texts and whether each uses a negated phrase.
+    """
+    m = len(sentiment)
+    names = list(ASPECTS)
+    subj, n_subj = _padded([ASPECTS[a][0] for a in names])
+    pos, n_pos = _padded([ASPECTS[a][1] for a in names])
+    neg, n_neg = _padded([ASPECTS[a][2] for a in names])
+    tones = ["pos", "neg", "mid"]
+    tone = np.where(sentiment > 0.6, 0, np.where(sentiment < -0.3, 1, 2))
+    openers, n_open = _padded([OPENERS[t] for t in tones])
+    closers, n_close = _padded([CLOSERS[t] for t in tones])
+    intens = np.array(INTENSIFIERS, dtype=object)
+    hedges = np.array(HEDGES, dtype=object)
+    s_hedges = np.array(SENTENCE_HEDGES, dtype=object)
+    body = np.full(m, "", dtype=object)
+    negated = np.zeros(m, dtype=bool)
+    prev = np.zeros(m, dtype=int)
+    for j in range(picks.shape[1]):
+        act = j < n_aspects
+        a = picks[:, j]
+        pol = np.where(scores[:, j] > 0, 1, -1)
+        strength = np.abs(scores[:, j])
+        subject = _pick(rng, subj, n_subj, a)
+        plural = np.array([s.endswith("dimensions") for s in subject])
+        past = rng.random(m) >= 0.6
+        verb = np.where(plural, np.where(past, "were", "are"), np.where(past, "was", "is")).astype(object)
+        rate = np.where(pol > 0, REVIEWS["negation_rate"]["positive"], REVIEWS["negation_rate"]["negative"])
+        is_neg = rng.random(m) < rate
+        own = np.where(pol > 0, _pick(rng, pos, n_pos, a), _pick(rng, neg, n_neg, a))
+        opposite = np.where(pol > 0, _pick(rng, neg, n_neg, a), _pick(rng, pos, n_pos, a))
+        contracted = rng.random(m) < 0.5
+        mod = np.where(strength > 1.0, intens[rng.integers(0, len(intens), m)] + " ",
+                       np.where(strength < 0.35, hedges[rng.integers(0, len(hedges), m)] + " ", ""))
+        tail = np.where((strength > 1.0) & (pol < 0), " at all", "").astype(object)
+        neg_clause = subject + " " + verb + np.where(contracted, "n't ", " not ").astype(object) + opposite + tail
+        plain = subject + " " + verb + " " + mod.astype(object) + own
+        clause = np.where(is_neg, neg_clause, plain)
+        negated |= act & is_neg
+        if j == 0:
+            hedge = rng.random(m) < 0.15
+            first = np.where(hedge, s_hedges[rng.integers(0, len(s_hedges), m)] + " " + clause, clause)
+            body = _cap(first)
         else:
-            body += f" and {clause}" if rng.random() < 0.5 else f". {clause[0].upper() + clause[1:]}"
-        prev = pol
-    parts.append(body + ".")
-    if rng.random() < 0.3:
-        parts.append(CLOSERS[tone][int(rng.integers(len(CLOSERS[tone])))])
-    words = " ".join(parts).split(" ")
-    hit = rng.random(len(words)) < REVIEWS["typo_rate"]
-    words = [_typo(w, rng) if h and len(w) >= 4 and w.isalpha() else w
-             for w, h in zip(words, hit, strict=True)]
-    return " ".join(words), negated
+            joiner = rng.random(m) < 0.5
+            nxt = np.where(pol != prev, ", but " + clause,
+                           np.where(joiner, " and " + clause, ". " + _cap(clause)))
+            body = np.where(act, body + nxt, body)
+        prev = np.where(act, pol, prev)
+    has_open = rng.random(m) < 0.5
+    has_close = rng.random(m) < 0.3
+    text = (np.where(has_open, _pick(rng, openers, n_open, tone) + " ", "").astype(object) + body + "."
+            + np.where(has_close, " " + _pick(rng, closers, n_close, tone), "").astype(object))
+    # Typos: each word of 4+ letters is mistyped with probability typo_rate.
+    words = [t.split(" ") for t in text]
+    n_words = np.array([len(w) for w in words])
+    flat = [w for ws in words for w in ws]
+    hit = rng.random(len(flat)) < REVIEWS["typo_rate"]
+    u, v = rng.random(len(flat)), rng.random(len(flat))
+    owner = np.repeat(np.arange(m), n_words)
+    start = np.concatenate([[0], np.cumsum(n_words)[:-1]])
+    for k in np.flatnonzero(hit):
+        w = flat[k]
+        if len(w) >= 4 and w.isalpha():
+            i = owner[k]
+            words[i][k - start[i]] = _typo(w, u[k], v[k])
+    changed = np.unique(owner[hit])
+    for i in changed:
+        text[i] = " ".join(words[i])
+    return text, negated
 
 
 def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np.ndarray,
@@ -1166,15 +1206,18 @@ def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np
         v = np.array([w[x] for x in aspects], dtype=float)
         weights[cat] = v / v.sum()
     aspect_scores = sentiment[:, None] + rng.normal(0, cfg["aspect_noise_sd"], (m, len(aspects)))
+    # Which aspects each review talks about: weighted sampling without replacement
+    # (Gumbel top-k), the weights by the product's category.
+    ucats, cat_idx = np.unique(cats, return_inverse=True)
+    w = np.vstack([weights[c] for c in ucats])[cat_idx] if m else np.zeros((0, len(aspects)))
+    keys = np.log(w) - np.log(-np.log(rng.random((m, len(aspects)))))
+    order = np.argsort(-keys, axis=1)[:, :3]
+    scores = np.take_along_axis(aspect_scores, order, axis=1)
     polarity = np.zeros((m, len(aspects)), dtype=int)
-    texts, negated = [], np.zeros(m, dtype=bool)
-    for i in range(m):
-        pick = rng.choice(len(aspects), n_aspects[i], replace=False, p=weights[cats[i]])
-        sc = aspect_scores[i, pick]
-        polarity[i, pick] = np.where(sc > 0, 1, -1)
-        text, neg = _review_text(sentiment[i], [aspects[j] for j in pick], sc, rng)
-        texts.append(text)
-        negated[i] = neg
+    for j in range(3):
+        act = j < n_aspects
+        polarity[np.flatnonzero(act), order[act, j]] = np.where(scores[act, j] > 0, 1, -1)
+    texts, negated = _review_texts(rng, sentiment, order, n_aspects, scores)
     ids = [f"R{k + 1:06d}" for k in range(m)]
     reviews = pd.DataFrame({
         "review_id": ids,
