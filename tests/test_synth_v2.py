@@ -384,3 +384,13 @@ def test_version_1_data_has_no_v2_tables():
     assert t.retention_uplift is None and t.orders_2025 is None
     with pytest.raises(data.DataFileError, match="retention_test.csv"):
         data.load_retention_test()
+
+
+def test_lesson_01_cleaning_recovers_the_v2_orders(v2_env):
+    """The raw export of v2 still cleans to exactly orders.csv, with the counted defects."""
+    from mkt_lessons import cleaning
+
+    clean, report = cleaning.clean_orders(data.load_raw_orders())
+    pd.testing.assert_frame_equal(clean, data.load_orders())
+    defects = data.load_truth().params["defects"]
+    assert report.removed == defects["removed"] and report.repaired == defects["repaired"]
