@@ -11,6 +11,7 @@ import os
 import tempfile
 
 from badinput import Flag, Spec, make_tests
+
 from mkt_lessons import data, synth
 
 _V2: dict[str, tempfile.TemporaryDirectory] = {}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tempfile
 
 import numpy as np
-
 from badinput import Array, Size, Spec, make_tests
+
 from mkt_lessons import synth
 
 _STORE: dict[str, synth.Store] = {}
