@@ -589,33 +589,58 @@ def _inject_defects(rng, orders: pd.DataFrame):
     typo[take["price_typos_x100"]] = True
 
     dates = pd.DatetimeIndex(raw["order_date"])
-    date_str = {k: np.asarray(dates.strftime(f), dtype=object) for k, f in enumerate(fmts)}
     q_arr = raw["quantity"].to_numpy()
     p_arr = raw["unit_price"].to_numpy()
     d_arr = raw["discount"].to_numpy()
     r_arr = raw["revenue"].to_numpy()
-
-    def render(i, fmt_i, fancy, as_pct, mc, mp, price_typo):
-        price = p_arr[i] * (100 if price_typo else 1)
-        rev = float(order_revenue(q_arr[i], price, d_arr[i])) if price_typo else r_arr[i]
-        d = d_arr[i]
-        cid, pid = raw_cid[i], raw_pid[i]
-        return [
-            raw_oid[i],
-            date_str[fmt_i][i],
-            _mess_id(cid, rng) if mc else cid,
-            _mess_id(pid, rng) if mp else pid,
-            str(int(q_arr[i])),
-            _fmt_money(price, fancy),
-            (f"{d * 100:.0f}%" if as_pct and d > 0 else f"{d:.2f}"),
-            _fmt_money(float(rev), fancy),
-        ]
-
     raw_oid = raw["order_id"].to_numpy()
     raw_cid = raw["customer_id"].to_numpy()
     raw_pid = raw["product_id"].to_numpy()
-    out = [render(i, date_fmt[i], money_fancy[i], pct[i], messy_c[i], messy_p[i], typo[i])
-           for i in range(n)]
+
+    def render(i, fmt_i, fancy, as_pct, price_typo):
+        """One row as text (used for the few re-exported duplicate lines)."""
+        price = p_arr[i] * (100 if price_typo else 1)
+        rev = float(order_revenue(q_arr[i], price, d_arr[i])) if price_typo else r_arr[i]
+        d = d_arr[i]
+        return [raw_oid[i], _date_text(dates[i:i + 1], fmts[fmt_i])[0], raw_cid[i], raw_pid[i],
+                str(int(q_arr[i])), _fmt_money(price, fancy),
+                (f"{d * 100:.0f}%" if as_pct and d > 0 else f"{d:.2f}"), _fmt_money(float(rev), fancy)]
+
+    # Every clean line rendered as text, column by column (vectorised; same text as a
+    # row-by-row rendering, and the same random draws in the same order).
+    date_col = np.empty(n, dtype=object)
+    for k, f in enumerate(fmts):
+        m = date_fmt == k
+        date_col[m] = _date_text(dates[m], f)
+    price = np.where(typo, p_arr * 100, p_arr)
+    rev = r_arr.astype(float).copy()
+    if typo.any():
+        rev[typo] = np.round(q_arr[typo].astype(float) * price[typo] * (1 - d_arr[typo].astype(float)), 2)
+    # Messy ids: one draw per messy cell, row by row, customer before product.
+    ev_row = np.concatenate([np.flatnonzero(messy_c), np.flatnonzero(messy_p)])
+    ev_col = np.concatenate([np.zeros(int(messy_c.sum()), dtype=int), np.ones(int(messy_p.sum()), dtype=int)])
+    ev = np.lexsort((ev_col, ev_row))
+    kinds = rng.integers(3, size=len(ev))
+    cid_col = raw_cid.astype(object).copy()
+    pid_col = raw_pid.astype(object).copy()
+    for col, src in [(0, cid_col), (1, pid_col)]:
+        sel = ev[ev_col[ev] == col]
+        rows, kk = ev_row[sel], kinds[np.flatnonzero(ev_col[ev] == col)]
+        src[rows] = [_MESS[k](v) for k, v in zip(kk, src[rows], strict=True)]
+    disc_col = np.array([f"{d:.2f}" for d in d_arr], dtype=object)
+    as_pct = pct & (d_arr > 0)
+    disc_col[as_pct] = [f"{d * 100:.0f}%" for d in d_arr[as_pct]]
+    cols_out = {
+        "order_id": raw_oid.astype(object),
+        "order_date": date_col,
+        "customer_id": cid_col,
+        "product_id": pid_col,
+        "quantity": np.array([str(int(q)) for q in q_arr], dtype=object),
+        "unit_price": _money_text(price, money_fancy),
+        "discount": disc_col,
+        "revenue": _money_text(rev, money_fancy),
+    }
+    out_df = pd.DataFrame(cols_out)
     changed = dict(
         money_as_string_rows=int(money_fancy.sum()),
         discount_as_percent_rows=int((pct & (raw["discount"].to_numpy() > 0)).sum()),
@@ -623,14 +648,14 @@ def _inject_defects(rng, orders: pd.DataFrame):
         messy_customer_id_rows=int(messy_c.sum()),
         messy_product_id_rows=int(messy_p.sum()),
     )
-    for i in take["missing_customer_id_filled"]:
-        out[i][2] = ""
+    out_df.iloc[take["missing_customer_id_filled"], 2] = ""
+    out = out_df.to_numpy()
     extra = []
     for i in take["exact_duplicate_rows"]:
         extra.append(list(out[i]))
     for i in take["duplicate_order_lines"]:  # same line re-exported in another date format
         other = (date_fmt[i] + 1 + rng.integers(len(fmts) - 1)) % len(fmts)
-        extra.append(render(i, other, not money_fancy[i], pct[i], False, False, False))
+        extra.append(render(i, other, not money_fancy[i], pct[i], False))
     for i in take["return_lines"]:
         when = dates[i] + pd.Timedelta(days=int(rng.integers(3, 31)))
         extra.append([raw_oid[i], when.strftime("%Y-%m-%d"), raw_cid[i], raw_pid[i],
@@ -649,7 +674,8 @@ def _inject_defects(rng, orders: pd.DataFrame):
             test_lines += 1
     counts["test_order_lines"] = test_lines
     cols = list(raw.columns)
-    raw_df = pd.DataFrame(out + extra, columns=cols, dtype=object)
+    raw_df = pd.DataFrame(np.concatenate([out, np.array(extra, dtype=object).reshape(-1, len(cols))]),
+                          columns=cols, dtype=object)
     raw_df = raw_df.iloc[np.argsort(raw_df["order_id"].to_numpy(), kind="stable")].reset_index(drop=True)
     # Ties inside one order: shuffle so that injected rows are not always last.
     raw_df = raw_df.iloc[_shuffle_within(raw_df["order_id"].to_numpy(), rng)].reset_index(drop=True)
@@ -661,14 +687,26 @@ def _inject_defects(rng, orders: pd.DataFrame):
     return raw_df, defects
 
 
-def _mess_id(s: str, rng) -> str:
-    kind = rng.integers(3)
-    return [f" {s}", f"{s.lower()}", f"{s}  "][kind]
+_MESS = [lambda s: f" {s}", lambda s: s.lower(), lambda s: f"{s}  "]  # stray space, lower case, trailing
+
+
+def _date_text(dates: pd.DatetimeIndex, fmt: str) -> np.ndarray:
+    if fmt == "%Y-%m-%d":  # the common case, fast
+        return np.datetime_as_string(dates.to_numpy().astype("datetime64[D]"), unit="D").astype(object)
+    return np.asarray(dates.strftime(fmt), dtype=object)
+
+
+def _money_text(x: np.ndarray, fancy: np.ndarray) -> np.ndarray:
+    out = np.array([f"{v:.2f}" for v in x], dtype=object)
+    out[fancy] = [f"${v:,.2f}" for v in x[fancy]]
+    return out
 
 
 def _shuffle_within(keys: np.ndarray, rng) -> np.ndarray:
+    """A permutation that sorts by ``keys`` and shuffles rows with equal keys."""
     noise = rng.random(len(keys))
-    return np.lexsort((noise, keys))
+    codes = pd.factorize(keys, sort=True)[0]  # integer codes in key order: a faster lexsort
+    return np.lexsort((noise, codes))
 
 
 # =========================================================================== data v2
