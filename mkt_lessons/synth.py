@@ -23,6 +23,23 @@ The model, top to bottom (the data card ``datasets/README.md`` says the same in 
    by pre-period sessions; revenue per converter log-normal.
 6. **Defects.** ``orders_raw.csv`` is the clean lines plus injected defects, each counted.
 
+Data v2 (``generate(version=2)``, ``--version 2``; issue 15) adds, on the same model:
+
+7. **Media response.** Paid media lift existing customers' repeat-purchase intensity by
+   1 + sum over channels of max_lift x Hill(geometric adstock of weekly spend); the spend
+   schedule has flights, dark weeks and budget shifts. Acquisition stays spend / CPA.
+8. **Satisfaction.** A latent satisfaction per customer lengthens its mean lifetime
+   (x exp(0.3 s)) and writes its reviews.
+9. **Retention experiment.** On 2024-04-02, customers with an order in the past 365 days
+   are e-mailed a 15% voucher with probability 1/3; the offer adds purchase intensity for
+   60 days (heterogeneous; sleeping dogs churn faster instead); the truth holds each
+   customer's potential outcomes (P(buy), expected revenue and margin under both arms).
+10. **Reviews.** About 6% of order lines get a rating and a text from a phrase grammar
+    (aspects, negation, intensifiers, hedges, mixed clauses, typos).
+11. **The 2025 future.** The same customers continue through 2025 (no acquisition); the
+    truth holds the realised 2025 orders and each customer's expected 2025 orders, revenue
+    and margin given the latent state on 2024-12-31.
+
 Dependencies run one way: this module imports nothing from the lesson modules.
 """
 
