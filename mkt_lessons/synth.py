@@ -56,7 +56,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# The promotions and Black Friday are the lessons' calendar too: one definition, in constants.
+from mkt_lessons import constants
 from mkt_lessons._validation import check_1d, check_int, check_real
+from mkt_lessons.constants import black_friday
 
 DEFAULT_SEED = 20240101
 DEFAULT_N_CUSTOMERS = 5000
@@ -152,14 +155,6 @@ HOLIDAY_FACTORS = {
     "christmas_24_to_26": 0.55,
 }
 GIFT_WINDOW = ("11-15", "12-22")  # holiday gifters' lift applies between these days
-PROMOTIONS = [  # name, start (MM-DD), end (MM-DD, inclusive), site-wide discount
-    ("New Year Sale", "01-02", "01-10", 0.20),
-    ("Spring Refresh", "03-15", "03-19", 0.15),
-    ("Summer Sale", "06-24", "06-30", 0.20),
-    ("Autumn Home Week", "09-20", "09-24", 0.10),
-    ("Black Friday", "black_friday", "cyber_monday", 0.25),
-    ("Boxing Day", "12-26", "12-31", 0.30),
-]
 
 AB_TEST = dict(n_visitors=40_000, p_control=0.030, p_treatment=0.0345,
                sessions_mean=4.0, sessions_dispersion=2.0,
@@ -223,41 +218,32 @@ def _days() -> pd.DatetimeIndex:
     return pd.date_range(START, END, freq="D")
 
 
-def _black_friday(year: int) -> pd.Timestamp:
-    """The day after the fourth Thursday of November (US Thanksgiving)."""
-    nov1 = pd.Timestamp(year=year, month=11, day=1)
-    first_thursday = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7)
-    return first_thursday + pd.Timedelta(weeks=3, days=1)
-
-
 def promotions_calendar() -> pd.DataFrame:
-    """The shop's promotions: one row per promotion with inclusive start and end dates."""
-    rows = []
-    for year in range(START.year, END.year + 1):
-        bf = _black_friday(year)
-        for name, start, end, discount in PROMOTIONS:
-            s = bf if start == "black_friday" else pd.Timestamp(f"{year}-{start}")
-            e = bf + pd.Timedelta(days=3) if end == "cyber_monday" else pd.Timestamp(f"{year}-{end}")
-            rows.append((f"PR{len(rows) + 1:02d}", name, s, e, discount))
-    return pd.DataFrame(rows, columns=["promo_id", "name", "start_date", "end_date", "discount"])
+    """The promotions of the data window (``constants.promotions_calendar`` over 2023-2024)."""
+    return constants.promotions_calendar(START, END)
 
 
-def _daily_calendar(promos: pd.DataFrame) -> pd.DataFrame:
-    days = _days()
-    cal = pd.DataFrame({"date": days})
+def _season_factors(days: pd.DatetimeIndex, last_year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Daily demand factor (weekday x yearly x holiday) and the gift-season flag."""
     weekday = np.asarray(WEEKDAY_FACTORS)[days.day_of_week]
     yearly = 1 + YEARLY_AMPLITUDE * np.cos(2 * np.pi * (days.day_of_year - YEARLY_PEAK_DAY) / 365.25)
     holiday = np.ones(len(days))
     gift = np.zeros(len(days), dtype=bool)
-    for year in range(START.year, END.year + 1):
-        bf = _black_friday(year)
+    for year in range(START.year, last_year + 1):
+        bf = black_friday(year)
         in_ = lambda a, b: (days >= a) & (days <= b)  # noqa: E731
         holiday[in_(pd.Timestamp(f"{year}-11-01"), bf - pd.Timedelta(days=1))] = HOLIDAY_FACTORS["november_ramp"]
         holiday[in_(bf, bf + pd.Timedelta(days=3))] = HOLIDAY_FACTORS["black_friday_to_cyber_monday"]
         holiday[in_(pd.Timestamp(f"{year}-12-01"), pd.Timestamp(f"{year}-12-20"))] = HOLIDAY_FACTORS["december_1_to_20"]
         holiday[in_(pd.Timestamp(f"{year}-12-24"), pd.Timestamp(f"{year}-12-26"))] = HOLIDAY_FACTORS["christmas_24_to_26"]
         gift |= in_(pd.Timestamp(f"{year}-{GIFT_WINDOW[0]}"), pd.Timestamp(f"{year}-{GIFT_WINDOW[1]}"))
-    season = np.asarray(weekday * yearly * holiday, dtype=float)
+    return np.asarray(weekday * yearly * holiday, dtype=float), gift
+
+
+def _daily_calendar(promos: pd.DataFrame) -> pd.DataFrame:
+    days = _days()
+    cal = pd.DataFrame({"date": days})
+    season, gift = _season_factors(days, END.year)
     cal["season"] = season / season.mean()
     cal["discount"] = 0.0
     for p in promos.itertuples():
@@ -819,27 +805,8 @@ def _calendar_v2() -> tuple[pd.DataFrame, pd.DataFrame]:
     1, so 2025 intensities are on the same scale.
     """
     days = pd.date_range(START, FUTURE_END, freq="D")
-    rows = []
-    for year in range(START.year, FUTURE_END.year + 1):
-        bf = _black_friday(year)
-        for name, start, end, discount in PROMOTIONS:
-            s = bf if start == "black_friday" else pd.Timestamp(f"{year}-{start}")
-            e = bf + pd.Timedelta(days=3) if end == "cyber_monday" else pd.Timestamp(f"{year}-{end}")
-            rows.append((f"PR{len(rows) + 1:02d}", name, s, e, discount))
-    promos = pd.DataFrame(rows, columns=["promo_id", "name", "start_date", "end_date", "discount"])
-    weekday = np.asarray(WEEKDAY_FACTORS)[days.day_of_week]
-    yearly = 1 + YEARLY_AMPLITUDE * np.cos(2 * np.pi * (days.day_of_year - YEARLY_PEAK_DAY) / 365.25)
-    holiday = np.ones(len(days))
-    gift = np.zeros(len(days), dtype=bool)
-    for year in range(START.year, FUTURE_END.year + 1):
-        bf = _black_friday(year)
-        in_ = lambda a, b: (days >= a) & (days <= b)  # noqa: E731
-        holiday[in_(pd.Timestamp(f"{year}-11-01"), bf - pd.Timedelta(days=1))] = HOLIDAY_FACTORS["november_ramp"]
-        holiday[in_(bf, bf + pd.Timedelta(days=3))] = HOLIDAY_FACTORS["black_friday_to_cyber_monday"]
-        holiday[in_(pd.Timestamp(f"{year}-12-01"), pd.Timestamp(f"{year}-12-20"))] = HOLIDAY_FACTORS["december_1_to_20"]
-        holiday[in_(pd.Timestamp(f"{year}-12-24"), pd.Timestamp(f"{year}-12-26"))] = HOLIDAY_FACTORS["christmas_24_to_26"]
-        gift |= in_(pd.Timestamp(f"{year}-{GIFT_WINDOW[0]}"), pd.Timestamp(f"{year}-{GIFT_WINDOW[1]}"))
-    season = np.asarray(weekday * yearly * holiday, dtype=float)
+    promos = constants.promotions_calendar(START, FUTURE_END)
+    season, gift = _season_factors(days, FUTURE_END.year)
     n_obs = (END - START).days + 1
     cal = pd.DataFrame({"date": days, "season": season / season[:n_obs].mean()})
     disc = np.zeros(len(days))

@@ -54,8 +54,8 @@ def test_small_store_is_consistent():
 
 
 def test_black_friday_dates():
-    assert synth._black_friday(2023) == pd.Timestamp("2023-11-24")
-    assert synth._black_friday(2024) == pd.Timestamp("2024-11-29")
+    assert synth.black_friday(2023) == pd.Timestamp("2023-11-24")  # constants' calendar
+    assert synth.black_friday(2024) == pd.Timestamp("2024-11-29")
 
 
 def test_personas_are_distinguishable_but_overlapping(truth):
