@@ -22,6 +22,9 @@ def test_q1_wrong_answers(ns):
     result = l05.q1.grade(density)
     assert result.status == "incorrect" and "density" in result.message
     assert l05.q1.grade(0.5).status == "incorrect"
+    X_all = l05.rec.interaction_matrix(ns["orders"], items=ns["products"]["product_id"])[0]
+    result = l05.q1.grade(1 - X_all.nnz / (X_all.shape[0] * X_all.shape[1]))
+    assert result.status == "incorrect" and "X_all" in result.message
 
 
 def test_q1_and_q3_accept_answers_rounded_as_displayed(ns):

@@ -44,11 +44,20 @@ def _sparsity() -> float:
     return 1 - X.nnz / (X.shape[0] * X.shape[1])
 
 
+def _sparsity_all_orders() -> float:
+    orders, products = _setup()[:2]
+    X_all = rec.interaction_matrix(orders, items=products["product_id"])[0]
+    return 1 - X_all.nnz / (X_all.shape[0] * X_all.shape[1])
+
+
 q1 = ValueProblem(
     "sparsity", _sparsity, atol=5e-4,  # 0.972 (three decimals, as a table shows it) is right too
     mistakes=[(lambda: 1 - _sparsity(),
                "That is the *density*, the share of filled cells. Sparsity is the share of "
-               "empty cells.")],
+               "empty cells."),
+              (_sparsity_all_orders,
+               "That is the sparsity of `X_all`, the matrix of *all* orders (section 1). The "
+               "question asks about the training matrix `X` (orders before the cut-off).")],
     hint="`X.nnz` is the number of stored (filled) cells and `X.shape` gives "
          "(customers, products). Which cells are empty?",
     solution="sparsity = 1 - X.nnz / (X.shape[0] * X.shape[1])",
