@@ -97,3 +97,22 @@ def test_hints_nudge_without_giving_the_code():
             if len(code) > 12 and not code.startswith("def "):
                 assert code not in problem._hint, (problem.name, code)
     assert "y[7:] - y[:-7]" not in l06.q1._hint and "[:-24]" not in l06.q6._hint
+
+
+def test_q2_names_the_typical_wrong_functions():
+    def naive_instead(y, horizon, season=7):
+        return np.full(horizon, float(np.asarray(y)[-1]))
+
+    def from_the_start(y, horizon, season=7):
+        y = np.asarray(y, dtype=float)
+        return np.array([y[h % season] for h in range(horizon)])
+
+    def always_weekly(y, horizon, season=7):
+        y = np.asarray(y, dtype=float)
+        return y[-7:][np.arange(horizon) % 7]
+
+    assert "*naive* forecast" in l06.q2.grade(naive_instead).message
+    assert "*first* season" in l06.q2.grade(from_the_start).message
+    assert "`season` argument" in l06.q2.grade(always_weekly).message
+    # by hand: y = 1..10, season 3 -> the last season is 8, 9, 10
+    assert l06._snaive_ref(np.arange(1.0, 11.0), 5, 3).tolist() == [8, 9, 10, 8, 9]

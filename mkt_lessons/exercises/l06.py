@@ -90,8 +90,31 @@ def _snaive_cases_with_season() -> list[tuple]:
     return [(*c, 7) for c in _snaive_cases()] + [(np.arange(1.0, 10.0), 5, 3)]
 
 
+def _repeats_last_value(y, horizon, season=7):
+    return np.repeat(np.asarray(y, dtype=float)[-1], horizon)
+
+
+def _copies_first_season(y, horizon, season=7):
+    return np.asarray(y, dtype=float)[np.arange(horizon) % season]
+
+
+def _ignores_season(y, horizon, season=7):
+    return _snaive_ref(y, horizon, 7)
+
+
 q2 = FunctionProblem(
     "seasonal_naive_forecast", _snaive_ref, _snaive_cases_with_season,
+    mistakes=[
+        (_repeats_last_value,
+         "Your function repeats the last value: that is the *naive* forecast. The seasonal naive "
+         "forecast copies the value one season earlier, so Monday copies last Monday."),
+        (_copies_first_season,
+         "Your function copies the *first* season of `y`; a forecast copies the most recent one, "
+         "at the end of the series."),
+        (_ignores_season,
+         "Your function always uses a season of 7 days: use the `season` argument (a test case "
+         "passes another one)."),
+    ],
     hint="Only the last `season` values of `y` matter. Step 1 copies the first of them, step "
          "`season + 1` copies it again: the steps cycle through the phases, and the remainder "
          "operator `%` cycles.",
