@@ -108,8 +108,8 @@ q4 = ValueProblem(
 
 q5 = ThoughtProblem(
     "q5_answer",
-    explanation="A global IQR rule on `unit_price` flags every expensive product - most of the "
-                "furniture - because prices differ by category, not because they are wrong. "
+    explanation="A global IQR rule on `unit_price` flags every expensive product - furniture and "
+                "bedding above all - because prices differ by category, not because they are wrong. "
                 "Dropping those rows would delete real, valuable sales. A typo is a price that "
                 "is wrong *for its product*: compare each price with that product's own median "
                 "(a ratio of ~100 is a lost decimal point). Use generic outlier rules to find "
