@@ -3,10 +3,11 @@
 A guide is `trainers/<notebook stem>.md` (e.g. `trainers/03_regression_derived.md`). It has
 these level-2 sections, found by a keyword in their heading (case-insensitive):
 
-- **Timing** — a Markdown table, one row per section or exercise block, with one minutes
-  column (a cell holding a whole number, optionally followed by "min"). A row whose text
-  says "optional" is off the core path; the other rows are the core path, which must total
-  at most 90 minutes, and equal the "core path N min" the notebook states if it states one.
+- **Timing** — a Markdown table, one row per section or exercise block, with a minutes
+  column (its header says "min"; cells like "12", "12 min", "12 (optional)"). A row whose
+  text says "optional" is off the core path; the other rows are the core path, which must
+  total at most 90 minutes, equal a "Core path" total row if there is one, and equal the
+  "core path N min" the notebook states if it states one.
 - **Live-code** — what to type in front of the room.
 - **Mistakes** — the likely learner mistakes, each citing the exercise problem whose checker
   catches it, written `lNN.qK`; every cited problem must exist.
@@ -66,24 +67,37 @@ def _section(text: str, key: str) -> str:
     return hits[0]
 
 
-def timing_rows(text: str) -> list[tuple[str, int, bool]]:
-    """(row text, minutes, on the core path) for each row of the Timing table.
+MINUTES = re.compile(r"\**\s*(\d+)\s*(?:min(?:utes)?)?\s*\**\s*(?:\(optional[^)]*\))?", re.IGNORECASE)
+TOTAL_ROW = re.compile(r"^\W*(core path|total)\b", re.IGNORECASE)
 
-    The minutes column is the one whose header says "min"; its cells hold a whole number.
+
+def timing_table(text: str) -> tuple[list[tuple[str, int, bool]], int | None]:
+    """The Timing table: ([(row text, minutes, on the core path)], stated core total or None).
+
+    The minutes column is the one whose header says "min"; its cells hold a whole number
+    ("12", "12 min", "**12**", "12 (optional)"). A row whose first cell starts with "Core
+    path" or "Total" states the total instead of adding to it.
     """
     lines = [ln for ln in _section(text, "timing").splitlines() if ln.lstrip().startswith("|")]
     table = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines]
     assert table, "the timing section has no table"
     col = next((i for i, c in enumerate(table[0]) if "min" in c.lower()), None)
     assert col is not None, f"the timing table's header names no minutes column: {lines[0]!r}"
-    rows = []
+    rows, stated = [], None
     for line, cells in zip(lines[1:], table[1:], strict=True):
         if all(set(c) <= set("-: ") for c in cells):
             continue  # the |---| rule
-        m = re.fullmatch(r"(\d+)\s*(?:min)?", cells[col]) if col < len(cells) else None
+        m = MINUTES.fullmatch(cells[col]) if col < len(cells) else None
         assert m, f"a timing row without whole minutes in column {col}: {line!r}"
-        rows.append((line, int(m.group(1)), "optional" not in line.lower()))
-    return rows
+        if TOTAL_ROW.match(cells[0]):
+            stated = int(m.group(1))
+        else:
+            rows.append((line, int(m.group(1)), "optional" not in line.lower()))
+    return rows, stated
+
+
+def timing_rows(text: str) -> list[tuple[str, int, bool]]:
+    return timing_table(text)[0]
 
 
 def _guide(nb: Path) -> str:
@@ -109,6 +123,16 @@ def test_the_timing_parser_on_a_small_table():
     assert [(m, core) for _, m, core in timing_rows(text)] == [(5, True), (12, False), (6, True)]
 
 
+def test_the_timing_parser_on_a_table_with_a_total_row():
+    text = ("# t\n\n## Timing\n\n| Section | Minutes | What happens |\n|---|---|---|\n"
+            "| 1. Design | 9 | plan |\n| Exercise 1 (`l07.q1`) | 5 | sizes |\n"
+            "| 3 · optional deep dive: Wald | 5 (optional) | example |\n"
+            "| **Core path** | **14** | teaching 9 + exercises 5 |\n| Optional deep dives | 5 | |\n")
+    rows, stated = timing_table(text)
+    assert [(m, core) for _, m, core in rows] == [(9, True), (5, True), (5, False), (5, False)]
+    assert stated == 14
+
+
 def test_the_section_finder_refuses_a_missing_or_doubled_section():
     with pytest.raises(AssertionError):
         _section("# t\n\n## Timing\nx\n", "discussion")
@@ -131,11 +155,13 @@ def test_guide_has_the_required_sections(nb):
 
 @pytest.mark.parametrize("nb", GUIDED, ids=lambda p: p.name)
 def test_core_path_fits_90_minutes_and_matches_the_notebook(nb):
-    rows = timing_rows(_guide(nb))
+    rows, total_row = timing_table(_guide(nb))
     core = sum(m for _, m, on_core in rows if on_core)
     assert len(rows) >= 3, f"{nb.stem}.md: the timing table needs a row per section"
     assert 0 < core <= CORE_LIMIT, f"{nb.stem}.md: core path {core} min"
-    stated = re.search(r"core path (\d+) min", nb.read_text(encoding="utf-8"))
+    if total_row is not None:
+        assert core == total_row, f"{nb.stem}.md: its rows add up to {core} min, its total row says {total_row}"
+    stated = re.search(r"core path (\d+) min", nb.read_text(encoding="utf-8"), re.IGNORECASE)
     if stated:
         assert core == int(stated.group(1)), (
             f"{nb.stem}.md: its timing rows give a {core}-min core path, the notebook says "
