@@ -54,7 +54,8 @@ from mkt_lessons.constants import (
 
 __all__ = ["DATA_DIR", "ENV_VAR", "SCHEMAS", "DataFileError", "Truth", "data_dir",
            "load_customers", "load_products", "load_orders", "load_raw_orders",
-           "load_marketing_spend", "load_promotions", "load_ab_test", "load_truth", "verify_all"]
+           "load_marketing_spend", "load_promotions", "load_ab_test", "load_retention_test",
+           "load_reviews", "load_truth", "verify_all", "TRUTH_V2"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "datasets"
 ENV_VAR = "MKT_LESSONS_DATA"
@@ -80,7 +81,37 @@ SCHEMAS: dict[str, tuple[list[str], dict[str, str]]] = {
     "truth/product_factors.csv": ([], {PRODUCT_COL: "str"}),
     "truth/expected_daily_revenue.csv": (["date"], {}),
     "truth/weekly_acquisition.csv": ([WEEK_COL], {"channel": "category"}),
+    # data v2 (issue 15): present once datasets/ is generated with version 2
+    "retention_test.csv": (["assigned_at"], {
+        "customer_id": "str", "treatment": "int64", "tenure_days": "int64", "recency_days": "int64",
+        "frequency_365d": "int64", "monetary_365d": "float64", "age": "int64", "region": "category",
+        "acquisition_channel": "category", "purchased_60d": "int64", "revenue_60d": "float64"}),
+    "reviews.csv": (["review_date"], {"review_id": "str", "customer_id": "str", "product_id": "str",
+                                      "rating": "int64", "text": "str"}),
+    "truth/retention_uplift.csv": ([], {
+        "customer_id": "str", "treatment": "int64", "segment": "category", "alive_at_assignment": "bool",
+        "sleeping_dog": "bool", "offer_boost": "float64", "p_purchase_control": "float64",
+        "p_purchase_treated": "float64", "uplift_purchase": "float64", "revenue_60d_control": "float64",
+        "revenue_60d_treated": "float64", "uplift_revenue": "float64", "margin_60d_control": "float64",
+        "margin_60d_treated": "float64", "uplift_margin": "float64"}),
+    "truth/media_response.csv": (["week_start"], {
+        "channel": "category", "spend": "float64", "adstock": "float64", "saturation": "float64",
+        "lift": "float64", "incremental_revenue": "float64"}),
+    "truth/reviews.csv": ([], {
+        "review_id": "str", "order_id": "str", "sentiment": "float64", "negated": "bool",
+        "quality": "int64", "delivery": "int64", "value": "int64", "design": "int64", "service": "int64",
+        "size_fit": "int64"}),
+    "truth/orders_2025.csv": (["order_date"], {"order_id": "str", "customer_id": "str", "product_id": "str",
+                                               "quantity": "int64", "unit_price": "float64",
+                                               "discount": "float64", "revenue": "float64"}),
+    "truth/customers_2025.csv": ([], {
+        "customer_id": "str", "alive_at_end": "bool", "expected_orders_2025": "float64",
+        "expected_revenue_2025": "float64", "expected_margin_2025": "float64"}),
 }
+#: The v2 truth tables: Truth attribute -> file (None when the data folder is version 1).
+TRUTH_V2 = {"retention_uplift": "truth/retention_uplift.csv", "media_response": "truth/media_response.csv",
+            "reviews": "truth/reviews.csv", "orders_2025": "truth/orders_2025.csv",
+            "customers_2025": "truth/customers_2025.csv"}
 
 
 class DataFileError(RuntimeError):
@@ -183,6 +214,49 @@ def load_ab_test(verify: bool = True) -> pd.DataFrame:
     return _read("ab_test.csv", verify)
 
 
+def load_retention_test(verify: bool = True) -> pd.DataFrame:
+    """The randomised retention offer (data v2): one row per eligible customer.
+
+    Columns: ``customer_id``; ``assigned_at`` (the day the voucher e-mail went out);
+    ``treatment`` (1 = e-mailed, about 1 in 3, *not* half); the pre-treatment features a
+    marketer has on that day (``tenure_days``, ``recency_days``, ``frequency_365d``,
+    ``monetary_365d`` in USD, ``age``, ``region``, ``acquisition_channel``); and the outcome
+    in the 60 days from ``assigned_at`` (``purchased_60d`` 0/1, ``revenue_60d`` USD).
+
+    Parameters
+    ----------
+    verify : bool, default True
+        Check the file against ``SHA256SUMS`` first.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing (the data folder is version 1), altered or malformed.
+    TypeError
+        If ``verify`` is not True or False.
+    """
+    return _read("retention_test.csv", verify)
+
+
+def load_reviews(verify: bool = True) -> pd.DataFrame:
+    """Product reviews (data v2): ``review_id``, ``customer_id``, ``product_id``, ``review_date``,
+    ``rating`` (1-5 stars) and free ``text``.
+
+    Parameters
+    ----------
+    verify : bool, default True
+        Check the file against ``SHA256SUMS`` first.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing (the data folder is version 1), altered or malformed.
+    TypeError
+        If ``verify`` is not True or False.
+    """
+    return _read("reviews.csv", verify)
+
+
 @dataclass(frozen=True, eq=False)
 class Truth(Result):
     """The generator's answers. Peek only to grade a method, never to build one.
@@ -202,6 +276,24 @@ class Truth(Result):
         The expected revenue and orders per day given the latent state: the forecasting floor.
     weekly_acquisition : DataFrame
         Expected and realised new customers per week and channel (organic included).
+    retention_uplift : DataFrame or None
+        Data v2. Per eligible customer of the retention test: ``segment`` (persuadable,
+        sure_thing, lost_cause, sleeping_dog), the true P(purchase in 60 days) under control
+        and treatment, ``uplift_purchase``, and expected 60-day revenue and margin under each
+        arm with their uplifts (USD).
+    media_response : DataFrame or None
+        Data v2. Per week and channel: spend, geometric ``adstock``, Hill ``saturation``,
+        ``lift`` of purchase intensity and the expected ``incremental_revenue`` (USD). The
+        per-channel decay, half-saturation, shape, ROAS and marginal ROAS are in
+        ``params["media"]``.
+    reviews : DataFrame or None
+        Data v2. Per review: latent ``sentiment``, whether the text uses a ``negated`` phrase,
+        and each aspect's polarity (-1, 0 = not mentioned, +1).
+    orders_2025 : DataFrame or None
+        Data v2. The realised future: the same customers' order lines in 2025 (as orders.csv).
+    customers_2025 : DataFrame or None
+        Data v2. Per customer: alive on 2024-12-31, and the expected 2025 orders, revenue and
+        margin given the latent state on that day (the lifetime-value oracle).
     """
 
     # identity, not field-by-field equality: the fields hold tables
@@ -214,6 +306,11 @@ class Truth(Result):
     product_factors: pd.DataFrame
     expected_daily_revenue: pd.DataFrame
     weekly_acquisition: pd.DataFrame
+    retention_uplift: pd.DataFrame | None = None
+    media_response: pd.DataFrame | None = None
+    reviews: pd.DataFrame | None = None
+    orders_2025: pd.DataFrame | None = None
+    customers_2025: pd.DataFrame | None = None
 
     def taste_scores(self, products: pd.DataFrame | None = None) -> pd.DataFrame:
         """True choice scores (customers x products): taste . factors + popularity + price term.
@@ -252,7 +349,7 @@ class Truth(Result):
 
 
 def load_truth(verify: bool = True) -> Truth:
-    """The generator's answers (see :class:`Truth`).
+    """The generator's answers (see :class:`Truth`); the v2 tables are None in version-1 data.
 
     Examples
     --------
@@ -262,7 +359,10 @@ def load_truth(verify: bool = True) -> Truth:
     """
     verify = check_bool(verify, "verify")
     params = json.loads(_path("truth/truth.json", verify).read_text())
+    root = data_dir()
+    v2 = {attr: _read(name, verify) for attr, name in TRUTH_V2.items() if (root / name).exists()}
     return Truth(
+        **v2,
         params=params,
         customers=_read("truth/customers.csv", verify),
         customer_factors=_read("truth/customer_factors.csv", verify),

@@ -23,6 +23,23 @@ The model, top to bottom (the data card ``datasets/README.md`` says the same in 
    by pre-period sessions; revenue per converter log-normal.
 6. **Defects.** ``orders_raw.csv`` is the clean lines plus injected defects, each counted.
 
+Data v2 (``generate(version=2)``, ``--version 2``; issue 15) adds, on the same model:
+
+7. **Media response.** Paid media lift existing customers' repeat-purchase intensity by
+   1 + sum over channels of max_lift x Hill(geometric adstock of weekly spend); the spend
+   schedule has flights, dark weeks and budget shifts. Acquisition stays spend / CPA.
+8. **Satisfaction.** A latent satisfaction per customer lengthens its mean lifetime
+   (x exp(0.3 s)) and writes its reviews.
+9. **Retention experiment.** On 2024-04-02, customers with an order in the past 365 days
+   are e-mailed a 15% voucher with probability 1/3; the offer adds purchase intensity for
+   60 days (heterogeneous; sleeping dogs churn faster instead); the truth holds each
+   customer's potential outcomes (P(buy), expected revenue and margin under both arms).
+10. **Reviews.** About 6% of order lines get a rating and a text from a phrase grammar
+    (aspects, negation, intensifiers, hedges, mixed clauses, typos).
+11. **The 2025 future.** The same customers continue through 2025 (no acquisition); the
+    truth holds the realised 2025 orders and each customer's expected 2025 orders, revenue
+    and margin given the latent state on 2024-12-31.
+
 Dependencies run one way: this module imports nothing from the lesson modules.
 """
 
@@ -31,12 +48,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+# The promotions and Black Friday are the lessons' calendar too: one definition, in constants.
+from mkt_lessons import constants
+from mkt_lessons._validation import check_1d, check_int, check_real
+from mkt_lessons.constants import black_friday
 
 DEFAULT_SEED = 20240101
 DEFAULT_N_CUSTOMERS = 5000
@@ -132,14 +155,6 @@ HOLIDAY_FACTORS = {
     "christmas_24_to_26": 0.55,
 }
 GIFT_WINDOW = ("11-15", "12-22")  # holiday gifters' lift applies between these days
-PROMOTIONS = [  # name, start (MM-DD), end (MM-DD, inclusive), site-wide discount
-    ("New Year Sale", "01-02", "01-10", 0.20),
-    ("Spring Refresh", "03-15", "03-19", 0.15),
-    ("Summer Sale", "06-24", "06-30", 0.20),
-    ("Autumn Home Week", "09-20", "09-24", 0.10),
-    ("Black Friday", "black_friday", "cyber_monday", 0.25),
-    ("Boxing Day", "12-26", "12-31", 0.30),
-]
 
 AB_TEST = dict(n_visitors=40_000, p_control=0.030, p_treatment=0.0345,
                sessions_mean=4.0, sessions_dispersion=2.0,
@@ -170,6 +185,12 @@ class Truth:
     product_factors: pd.DataFrame
     expected_daily_revenue: pd.DataFrame
     weekly_acquisition: pd.DataFrame
+    # data v2 only (None in version 1)
+    retention_uplift: pd.DataFrame | None = None  # eligible customer: true uplift, segment
+    media_response: pd.DataFrame | None = None  # week x channel: adstock, saturation, lift
+    reviews: pd.DataFrame | None = None  # review: latent sentiment and aspect polarities
+    orders_2025: pd.DataFrame | None = None  # the realised future (same layout as orders)
+    customers_2025: pd.DataFrame | None = None  # customer: expected 2025 orders and margin
 
 
 @dataclass
@@ -187,6 +208,9 @@ class Store:
     tables: list[str] = field(default_factory=lambda: [
         "customers", "products", "orders", "orders_raw", "marketing_spend", "promotions",
         "ab_test"])
+    retention_test: pd.DataFrame | None = None  # data v2 only
+    reviews: pd.DataFrame | None = None  # data v2 only
+    version: int = 1
 
 
 # --------------------------------------------------------------------------- calendar
@@ -194,41 +218,32 @@ def _days() -> pd.DatetimeIndex:
     return pd.date_range(START, END, freq="D")
 
 
-def _black_friday(year: int) -> pd.Timestamp:
-    """The day after the fourth Thursday of November (US Thanksgiving)."""
-    nov1 = pd.Timestamp(year=year, month=11, day=1)
-    first_thursday = nov1 + pd.Timedelta(days=(3 - nov1.day_of_week) % 7)
-    return first_thursday + pd.Timedelta(weeks=3, days=1)
-
-
 def promotions_calendar() -> pd.DataFrame:
-    """The shop's promotions: one row per promotion with inclusive start and end dates."""
-    rows = []
-    for year in range(START.year, END.year + 1):
-        bf = _black_friday(year)
-        for name, start, end, discount in PROMOTIONS:
-            s = bf if start == "black_friday" else pd.Timestamp(f"{year}-{start}")
-            e = bf + pd.Timedelta(days=3) if end == "cyber_monday" else pd.Timestamp(f"{year}-{end}")
-            rows.append((f"PR{len(rows) + 1:02d}", name, s, e, discount))
-    return pd.DataFrame(rows, columns=["promo_id", "name", "start_date", "end_date", "discount"])
+    """The promotions of the data window (``constants.promotions_calendar`` over 2023-2024)."""
+    return constants.promotions_calendar(START, END)
 
 
-def _daily_calendar(promos: pd.DataFrame) -> pd.DataFrame:
-    days = _days()
-    cal = pd.DataFrame({"date": days})
+def _season_factors(days: pd.DatetimeIndex, last_year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Daily demand factor (weekday x yearly x holiday) and the gift-season flag."""
     weekday = np.asarray(WEEKDAY_FACTORS)[days.day_of_week]
     yearly = 1 + YEARLY_AMPLITUDE * np.cos(2 * np.pi * (days.day_of_year - YEARLY_PEAK_DAY) / 365.25)
     holiday = np.ones(len(days))
     gift = np.zeros(len(days), dtype=bool)
-    for year in range(START.year, END.year + 1):
-        bf = _black_friday(year)
+    for year in range(START.year, last_year + 1):
+        bf = black_friday(year)
         in_ = lambda a, b: (days >= a) & (days <= b)  # noqa: E731
         holiday[in_(pd.Timestamp(f"{year}-11-01"), bf - pd.Timedelta(days=1))] = HOLIDAY_FACTORS["november_ramp"]
         holiday[in_(bf, bf + pd.Timedelta(days=3))] = HOLIDAY_FACTORS["black_friday_to_cyber_monday"]
         holiday[in_(pd.Timestamp(f"{year}-12-01"), pd.Timestamp(f"{year}-12-20"))] = HOLIDAY_FACTORS["december_1_to_20"]
         holiday[in_(pd.Timestamp(f"{year}-12-24"), pd.Timestamp(f"{year}-12-26"))] = HOLIDAY_FACTORS["christmas_24_to_26"]
         gift |= in_(pd.Timestamp(f"{year}-{GIFT_WINDOW[0]}"), pd.Timestamp(f"{year}-{GIFT_WINDOW[1]}"))
-    season = np.asarray(weekday * yearly * holiday, dtype=float)
+    return np.asarray(weekday * yearly * holiday, dtype=float), gift
+
+
+def _daily_calendar(promos: pd.DataFrame) -> pd.DataFrame:
+    days = _days()
+    cal = pd.DataFrame({"date": days})
+    season, gift = _season_factors(days, END.year)
     cal["season"] = season / season.mean()
     cal["discount"] = 0.0
     for p in promos.itertuples():
@@ -311,7 +326,7 @@ def _marketing(rng: np.random.Generator, n_customers: int):
 
 
 # --------------------------------------------------------------------------- customers
-def _customers(rng, acq, cal, products, prod_factors, popularity, style_centroid):
+def _customers(rng, acq, cal, products, prod_factors, popularity, style_centroid, life_mult=None):
     personas = list(PERSONAS)
     base_share = np.array([PERSONAS[p]["share"] for p in personas])
     rows = acq.loc[acq.new_customers > 0, ["week_start", "channel", "new_customers"]]
@@ -353,10 +368,11 @@ def _customers(rng, acq, cal, products, prod_factors, popularity, style_centroid
     persona_taste[personas.index("big_spender")] += 0.6 * style_centroid[list(STYLES).index("modern")]
     taste = persona_taste[persona_idx] + rng.normal(0, 0.75, (n, N_FACTORS))
     signup_day = ((signup - START).days).to_numpy()
-    life_days = np.floor(rng.exponential(par["life"])).astype(int)
+    life = par["life"] if life_mult is None else par["life"] * life_mult  # v2: satisfaction
+    life_days = np.floor(rng.exponential(life)).astype(int)
     churn_day = signup_day + life_days + 1  # first day with no activity
     latent = dict(persona_idx=persona_idx, par=par, taste=taste, signup_day=signup_day,
-                  churn_day=churn_day)
+                  churn_day=churn_day, life=np.asarray(life, dtype=float))
     return customers, latent
 
 
@@ -467,9 +483,32 @@ def _orders(rng, customers, latent, cal, products, prod_factors, popularity, chu
 
 
 def order_revenue(quantity, unit_price, discount):
-    """Revenue of an order line, rounded to cents: round(quantity x unit_price x (1 - discount), 2)."""
-    q = np.asarray(quantity, dtype=float)
-    return np.round(q * np.asarray(unit_price, dtype=float) * (1 - np.asarray(discount, dtype=float)), 2)
+    """Revenue of an order line, rounded to cents: round(quantity x unit_price x (1 - discount), 2).
+
+    Parameters
+    ----------
+    quantity, unit_price, discount : number or 1-D array-like of numbers
+        All three scalars (one line) or all three of one length; ``discount`` is a fraction
+        in [0, 1].
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> float(order_revenue(2, 19.99, 0.15))
+    33.98
+    """
+    if all(np.ndim(x) == 0 for x in (quantity, unit_price, discount)):
+        q = check_real(quantity, "quantity")
+        p = check_real(unit_price, "unit_price")
+        d = check_real(discount, "discount", low=0, high=1)
+        return np.round(q * p * (1 - d), 2)
+    q = check_1d(quantity, "quantity")
+    p = check_1d(unit_price, "unit_price", length=len(q))
+    d = check_1d(discount, "discount", length=len(q), low=0, high=1)
+    return np.round(q * p * (1 - d), 2)
 
 
 # --------------------------------------------------------------------------- experiment
@@ -553,33 +592,58 @@ def _inject_defects(rng, orders: pd.DataFrame):
     typo[take["price_typos_x100"]] = True
 
     dates = pd.DatetimeIndex(raw["order_date"])
-    date_str = {k: np.asarray(dates.strftime(f), dtype=object) for k, f in enumerate(fmts)}
     q_arr = raw["quantity"].to_numpy()
     p_arr = raw["unit_price"].to_numpy()
     d_arr = raw["discount"].to_numpy()
     r_arr = raw["revenue"].to_numpy()
-
-    def render(i, fmt_i, fancy, as_pct, mc, mp, price_typo):
-        price = p_arr[i] * (100 if price_typo else 1)
-        rev = float(order_revenue(q_arr[i], price, d_arr[i])) if price_typo else r_arr[i]
-        d = d_arr[i]
-        cid, pid = raw_cid[i], raw_pid[i]
-        return [
-            raw_oid[i],
-            date_str[fmt_i][i],
-            _mess_id(cid, rng) if mc else cid,
-            _mess_id(pid, rng) if mp else pid,
-            str(int(q_arr[i])),
-            _fmt_money(price, fancy),
-            (f"{d * 100:.0f}%" if as_pct and d > 0 else f"{d:.2f}"),
-            _fmt_money(float(rev), fancy),
-        ]
-
     raw_oid = raw["order_id"].to_numpy()
     raw_cid = raw["customer_id"].to_numpy()
     raw_pid = raw["product_id"].to_numpy()
-    out = [render(i, date_fmt[i], money_fancy[i], pct[i], messy_c[i], messy_p[i], typo[i])
-           for i in range(n)]
+
+    def render(i, fmt_i, fancy, as_pct, price_typo):
+        """One row as text (used for the few re-exported duplicate lines)."""
+        price = p_arr[i] * (100 if price_typo else 1)
+        rev = float(order_revenue(q_arr[i], price, d_arr[i])) if price_typo else r_arr[i]
+        d = d_arr[i]
+        return [raw_oid[i], _date_text(dates[i:i + 1], fmts[fmt_i])[0], raw_cid[i], raw_pid[i],
+                str(int(q_arr[i])), _fmt_money(price, fancy),
+                (f"{d * 100:.0f}%" if as_pct and d > 0 else f"{d:.2f}"), _fmt_money(float(rev), fancy)]
+
+    # Every clean line rendered as text, column by column (vectorised; same text as a
+    # row-by-row rendering, and the same random draws in the same order).
+    date_col = np.empty(n, dtype=object)
+    for k, f in enumerate(fmts):
+        m = date_fmt == k
+        date_col[m] = _date_text(dates[m], f)
+    price = np.where(typo, p_arr * 100, p_arr)
+    rev = r_arr.astype(float).copy()
+    if typo.any():
+        rev[typo] = np.round(q_arr[typo].astype(float) * price[typo] * (1 - d_arr[typo].astype(float)), 2)
+    # Messy ids: one draw per messy cell, row by row, customer before product.
+    ev_row = np.concatenate([np.flatnonzero(messy_c), np.flatnonzero(messy_p)])
+    ev_col = np.concatenate([np.zeros(int(messy_c.sum()), dtype=int), np.ones(int(messy_p.sum()), dtype=int)])
+    ev = np.lexsort((ev_col, ev_row))
+    kinds = rng.integers(3, size=len(ev))
+    cid_col = raw_cid.astype(object).copy()
+    pid_col = raw_pid.astype(object).copy()
+    for col, src in [(0, cid_col), (1, pid_col)]:
+        sel = ev[ev_col[ev] == col]
+        rows, kk = ev_row[sel], kinds[np.flatnonzero(ev_col[ev] == col)]
+        src[rows] = [_MESS[k](v) for k, v in zip(kk, src[rows], strict=True)]
+    disc_col = np.array([f"{d:.2f}" for d in d_arr], dtype=object)
+    as_pct = pct & (d_arr > 0)
+    disc_col[as_pct] = [f"{d * 100:.0f}%" for d in d_arr[as_pct]]
+    cols_out = {
+        "order_id": raw_oid.astype(object),
+        "order_date": date_col,
+        "customer_id": cid_col,
+        "product_id": pid_col,
+        "quantity": np.array([str(int(q)) for q in q_arr], dtype=object),
+        "unit_price": _money_text(price, money_fancy),
+        "discount": disc_col,
+        "revenue": _money_text(rev, money_fancy),
+    }
+    out_df = pd.DataFrame(cols_out)
     changed = dict(
         money_as_string_rows=int(money_fancy.sum()),
         discount_as_percent_rows=int((pct & (raw["discount"].to_numpy() > 0)).sum()),
@@ -587,14 +651,14 @@ def _inject_defects(rng, orders: pd.DataFrame):
         messy_customer_id_rows=int(messy_c.sum()),
         messy_product_id_rows=int(messy_p.sum()),
     )
-    for i in take["missing_customer_id_filled"]:
-        out[i][2] = ""
+    out_df.iloc[take["missing_customer_id_filled"], 2] = ""
+    out = out_df.to_numpy()
     extra = []
     for i in take["exact_duplicate_rows"]:
         extra.append(list(out[i]))
     for i in take["duplicate_order_lines"]:  # same line re-exported in another date format
         other = (date_fmt[i] + 1 + rng.integers(len(fmts) - 1)) % len(fmts)
-        extra.append(render(i, other, not money_fancy[i], pct[i], False, False, False))
+        extra.append(render(i, other, not money_fancy[i], pct[i], False))
     for i in take["return_lines"]:
         when = dates[i] + pd.Timedelta(days=int(rng.integers(3, 31)))
         extra.append([raw_oid[i], when.strftime("%Y-%m-%d"), raw_cid[i], raw_pid[i],
@@ -613,7 +677,8 @@ def _inject_defects(rng, orders: pd.DataFrame):
             test_lines += 1
     counts["test_order_lines"] = test_lines
     cols = list(raw.columns)
-    raw_df = pd.DataFrame(out + extra, columns=cols, dtype=object)
+    raw_df = pd.DataFrame(np.concatenate([out, np.array(extra, dtype=object).reshape(-1, len(cols))]),
+                          columns=cols, dtype=object)
     raw_df = raw_df.iloc[np.argsort(raw_df["order_id"].to_numpy(), kind="stable")].reset_index(drop=True)
     # Ties inside one order: shuffle so that injected rows are not always last.
     raw_df = raw_df.iloc[_shuffle_within(raw_df["order_id"].to_numpy(), rng)].reset_index(drop=True)
@@ -625,18 +690,617 @@ def _inject_defects(rng, orders: pd.DataFrame):
     return raw_df, defects
 
 
-def _mess_id(s: str, rng) -> str:
-    kind = rng.integers(3)
-    return [f" {s}", f"{s.lower()}", f"{s}  "][kind]
+_MESS = [lambda s: f" {s}", lambda s: s.lower(), lambda s: f"{s}  "]  # stray space, lower case, trailing
+
+
+def _date_text(dates: pd.DatetimeIndex, fmt: str) -> np.ndarray:
+    if fmt == "%Y-%m-%d":  # the common case, fast
+        return np.datetime_as_string(dates.to_numpy().astype("datetime64[D]"), unit="D").astype(object)
+    return np.asarray(dates.strftime(fmt), dtype=object)
+
+
+def _money_text(x: np.ndarray, fancy: np.ndarray) -> np.ndarray:
+    out = np.array([f"{v:.2f}" for v in x], dtype=object)
+    out[fancy] = [f"${v:,.2f}" for v in x[fancy]]
+    return out
 
 
 def _shuffle_within(keys: np.ndarray, rng) -> np.ndarray:
+    """A permutation that sorts by ``keys`` and shuffles rows with equal keys."""
     noise = rng.random(len(keys))
-    return np.lexsort((noise, keys))
+    codes = pd.factorize(keys, sort=True)[0]  # integer codes in key order: a faster lexsort
+    return np.lexsort((noise, codes))
+
+
+# =========================================================================== data v2
+# Version 2 adds a randomised retention offer, media carry-over and saturation, product
+# reviews and the 2025 future (issue 15). ``generate(version=2)`` builds it; version 1 (the
+# default until the lessons move) is untouched, byte for byte.
+FUTURE_END = pd.Timestamp("2025-12-31")  # v2: the same customers continue through 2025
+COGS_SHARE = 0.5  # cost of goods = 50% of list price: margin = revenue - 0.5 x quantity x unit_price
+SATISFACTION_CHURN = 0.3  # mean lifetime x exp(0.3 x satisfaction); satisfaction ~ N(0, 1)
+
+RETENTION = dict(
+    assigned_at="2024-04-02",  # e-mail sent in the morning: the outcome window starts that day
+    window_days=60,  # outcome window: assigned_at .. assigned_at + 59 (ends 2024-05-31)
+    eligibility_days=365,  # eligible: signed up before and ordered in the 365 days before
+    treatment_share=1 / 3,
+    voucher_discount=0.15,  # on the first order inside the window (no promotion runs then)
+    boost_noise_sd=0.5,  # individual offer response: persona boost x lognormal(0, 0.5)
+    sleeping_dog_rate_loyal=0.10,  # share of loyal regulars annoyed by vouchers ...
+    sleeping_dog_rate_other=0.02,  # ... and of everybody else
+    sleeping_dog_extra_life_days=10.0,  # a treated sleeping dog's extra churn hazard = 1/10 per day
+    sure_thing_p_control=0.8,  # segment rule: alive and P(buy | control) >= 0.8
+)
+# The voucher adds purchase intensity boost/60 per day during the window (if alive): about
+# ``boost`` extra orders, whatever the customer's own rate - so it moves P(buy) most for
+# lapsing (low-rate) customers and barely for sure things, whose voucher mostly costs margin.
+OFFER_BOOST = {"loyal_regular": 0.05, "big_spender": 0.4, "bargain_hunter": 1.0,
+               "one_time_buyer": 0.8, "holiday_gifter": 0.6}
+
+# Paid media lift existing customers' repeat-purchase intensity by the factor
+# 1 + sum_c max_lift_c x hill(adstock_c), weekly; adstock_t = spend_t + decay x adstock_{t-1};
+# hill(a) = a^shape / (a^shape + K^shape) with K = half_saturation x the channel's mean adstock.
+MEDIA = {
+    "paid_search": dict(decay=0.30, half_saturation=0.9, shape=1.8, max_lift=0.16),
+    "social": dict(decay=0.60, half_saturation=1.2, shape=1.0, max_lift=0.12),
+    "display": dict(decay=0.75, half_saturation=1.5, shape=1.5, max_lift=0.12),
+    "affiliate": dict(decay=0.10, half_saturation=0.7, shape=1.2, max_lift=0.04),
+}
+
+REVIEWS = dict(
+    base_rate=0.06,  # P(review | order line) = base_rate x (0.6 + 0.5 |satisfaction|)
+    sentiment="0.35 + 0.7 satisfaction + 0.6 product quality + N(0, 0.6)",
+    product_quality_sd=0.5,
+    aspect_noise_sd=0.8,  # aspect polarity = sign(sentiment + N(0, 0.8))
+    rating_noise_sd=0.55,  # rating = cut(sentiment + N(0, 0.55), rating_cuts)
+    rating_cuts=[-1.2, -0.45, 0.2, 0.8],
+    negation_rate={"negative": 0.25, "positive": 0.12},
+    typo_rate=0.03,  # per word of 4+ letters
+    delay_days="3 + Poisson(6) after the order; reviews after 2024-12-31 are not in the data",
+)
+ASPECTS = {
+    # aspect: (subjects, positive words, negative words)
+    "quality": (["the quality", "the build", "the material", "it"],
+                ["sturdy", "well made", "solid", "durable", "excellent quality"],
+                ["flimsy", "cheaply made", "fragile", "poor quality", "scratched"]),
+    "delivery": (["delivery", "shipping", "the parcel"],
+                 ["fast", "quick", "on time", "well packed"],
+                 ["slow", "late", "delayed", "badly packed"]),
+    "value": (["the price", "it", "this one"],
+              ["worth it", "good value", "a bargain", "fairly priced"],
+              ["overpriced", "too expensive", "poor value", "a rip-off"]),
+    "design": (["the design", "the colour", "the look", "the style"],
+               ["beautiful", "lovely", "stylish", "elegant", "gorgeous"],
+               ["ugly", "dull", "cheap looking", "boring"]),
+    "service": (["customer service", "the support team", "the staff"],
+                ["helpful", "friendly", "responsive", "great"],
+                ["unhelpful", "rude", "slow to reply", "useless"]),
+    "size_fit": (["the size", "the fit", "the dimensions"],
+                 ["perfect", "just right", "as described", "spot on"],
+                 ["too small", "too big", "smaller than described", "wrong"]),
+}
+ASPECT_WEIGHTS = {  # how often a review talks about each aspect, by category
+    "default": dict(quality=3, delivery=2, value=2, design=2, service=1, size_fit=1),
+    "bedding": dict(size_fit=3), "furniture": dict(quality=4, delivery=3, size_fit=2),
+    "decor": dict(design=4), "lighting": dict(design=3, quality=3),
+}
+INTENSIFIERS = ["very", "really", "extremely", "super", "incredibly"]
+HEDGES = ["a bit", "kind of", "somewhat", "fairly", "quite"]
+SENTENCE_HEDGES = ["I think", "I guess", "To be honest,", "Overall", "Honestly,"]
+OPENERS = {"pos": ["Love it!", "Great purchase.", "Really happy with this.", "Delighted.",
+                   "Exactly what I wanted."],
+           "neg": ["Disappointed.", "Would not recommend.", "Not happy.", "What a letdown.",
+                   "Returned it."],
+           "mid": ["It's okay.", "Mixed feelings.", "Does the job.", "Not bad overall."]}
+CLOSERS = {"pos": ["Would buy again.", "Highly recommend.", "Will order more."],
+           "neg": ["Never again.", "Save your money.", "Asked for a refund."],
+           "mid": ["Might buy again.", "We'll see how it lasts."]}
+
+
+def _calendar_v2() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Daily calendar 2023-01-01 .. 2025-12-31 and its promotions.
+
+    Seasonality is normalised by its mean over the data window (2023-2024), as in version
+    1, so 2025 intensities are on the same scale.
+    """
+    days = pd.date_range(START, FUTURE_END, freq="D")
+    promos = constants.promotions_calendar(START, FUTURE_END)
+    season, gift = _season_factors(days, FUTURE_END.year)
+    n_obs = (END - START).days + 1
+    cal = pd.DataFrame({"date": days, "season": season / season[:n_obs].mean()})
+    disc = np.zeros(len(days))
+    for p in promos.itertuples():
+        disc[(days >= p.start_date) & (days <= p.end_date)] = p.discount
+    cal["discount"] = disc
+    cal["promo"] = disc > 0
+    cal["gift"] = gift
+    observed = promos[promos["start_date"] <= END].reset_index(drop=True)
+    return cal, observed
+
+
+def _dark_runs(rng, n_weeks: int, allowed: np.ndarray, n_runs: int, length: int) -> np.ndarray:
+    """A boolean mask of ``n_runs`` non-overlapping dark runs of ``length`` weeks inside ``allowed``."""
+    dark = np.zeros(n_weeks, dtype=bool)
+    starts = [w for w in range(n_weeks - length) if allowed[w:w + length].all()]
+    for _ in range(n_runs):
+        ok = [w for w in starts if not dark[max(0, w - 2):w + length + 2].any()]
+        w = ok[int(rng.integers(len(ok)))]
+        dark[w:w + length] = True
+    return dark
+
+
+def _marketing_v2(rng: np.random.Generator, n_customers: int):
+    """Weekly spend with flights, dark weeks and budget shifts; acquisition linear in spend."""
+    weeks = pd.date_range(START, END, freq="W-SUN")
+    n_weeks = len(weeks)
+    days_in_week = np.minimum(7, np.asarray((END - weeks).days) + 1)
+    frac = days_in_week / 7.0
+    mid = weeks + pd.Timedelta(days=3)
+    doy = np.asarray(mid.day_of_year)
+    month, day = np.asarray(mid.month), np.asarray(mid.day)
+    peak = ((month == 11) & (day >= 10)) | ((month == 12) & (day <= 22))
+    season = (1 + 0.15 * np.cos(2 * np.pi * (doy - YEARLY_PEAK_DAY) / 365.25)) * np.where(peak, 1.5, 1.0)
+    quarter = (np.asarray(weeks.year) - START.year) * 4 + np.asarray(weeks.quarter) - 1
+    shapes = {}
+    # Paid search follows demand, with a budget level per quarter and two dark fortnights
+    # (a budget freeze and a tracking outage) outside the holiday season.
+    level = np.exp(rng.normal(0, 0.25, quarter.max() + 1))[quarter]
+    dark = _dark_runs(rng, n_weeks, ~peak, 2, 2)
+    shapes["paid_search"] = (1.0 * season ** 1.2 * level * np.exp(rng.normal(0, 0.12, n_weeks))
+                             * np.where(dark, 0.0, 1.0))
+    # Social runs in flights of 3-6 weeks, each with its own budget, and 1-3 dark weeks between.
+    on = np.zeros(n_weeks)
+    w = int(rng.integers(0, 3))
+    while w < n_weeks:
+        length = int(rng.integers(3, 7))
+        on[w:w + length] = np.exp(rng.normal(0, 0.35))
+        w += length + int(rng.integers(1, 4))
+    shapes["social"] = 0.8 * season ** 0.5 * on * np.exp(rng.normal(0, 0.15, n_weeks))
+    # Display: four-week bursts, about half of them on, fully dark otherwise.
+    blocks = (rng.random(n_weeks // 4 + 1) < 0.55) * np.exp(rng.normal(0, 0.3, n_weeks // 4 + 1))
+    shapes["display"] = 1.1 * np.repeat(blocks, 4)[:n_weeks] * np.exp(rng.normal(0, 0.1, n_weeks))
+    # Affiliate: steady, with the budget raised 60% from April 2024.
+    shapes["affiliate"] = (0.35 * np.where(weeks >= pd.Timestamp("2024-04-01"), 1.6, 1.0)
+                           * np.exp(rng.normal(0, 0.2, n_weeks)))
+    paid_expected = sum(shapes[c] / CPA[c] for c in CHANNELS)
+    scale = (1 - ORGANIC_SHARE) * n_customers / float((paid_expected * frac).sum())
+    spend = {c: np.round(shapes[c] * scale * frac, 2) for c in CHANNELS}
+    organic_weekly = ORGANIC_SHARE * n_customers / float((season * frac).sum())
+    expected = {c: spend[c] / CPA[c] for c in CHANNELS}
+    expected["organic"] = organic_weekly * season * frac
+    n_ch = len(CHANNELS)
+    ms = pd.DataFrame({"week_start": np.repeat(weeks, n_ch), "channel": np.tile(CHANNELS, n_weeks),
+                       "spend": np.column_stack([spend[c] for c in CHANNELS]).ravel()})
+    all_ch = [*CHANNELS, "organic"]
+    acq = pd.DataFrame({"week_start": np.repeat(weeks, len(all_ch)),
+                        "channel": np.tile(all_ch, n_weeks),
+                        "expected_new_customers": np.column_stack([expected[c] for c in all_ch]).ravel()})
+    probs = acq["expected_new_customers"].to_numpy()
+    acq["new_customers"] = rng.multinomial(n_customers, probs / probs.sum())
+    params = dict(organic_weekly_base=organic_weekly, spend_scale=scale,
+                  spend_season="(1 + 0.15 cos(2 pi (doy - 15)/365.25)) x 1.5 from Nov 10 to Dec 22",
+                  spend_schedule={
+                      "paid_search": "season^1.2 x quarterly budget level (lognormal 0.25) x noise; "
+                                     f"dark weeks {[str(d.date()) for d in weeks[dark]]}",
+                      "social": "flights of 3-6 weeks (own budget, lognormal 0.35), 1-3 dark weeks between",
+                      "display": "4-week bursts, ~55% on, dark otherwise",
+                      "affiliate": "steady; budget x1.6 from 2024-04-01"})
+    return ms, acq, params, np.column_stack([spend[c] for c in CHANNELS])
+
+
+def _adstock(x: np.ndarray, decay: float) -> np.ndarray:
+    """Geometric adstock along axis 0: a_t = x_t + decay x a_{t-1}, a_{-1} = 0."""
+    out = np.empty_like(x, dtype=float)
+    acc = np.zeros(x.shape[1:])
+    for t in range(len(x)):
+        acc = x[t] + decay * acc
+        out[t] = acc
+    return out
+
+
+def _media_lift(spend: np.ndarray, half_sat_usd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per week and channel: adstock, Hill saturation and lift (max_lift x saturation)."""
+    decay = np.array([MEDIA[c]["decay"] for c in CHANNELS])
+    shape = np.array([MEDIA[c]["shape"] for c in CHANNELS])
+    beta = np.array([MEDIA[c]["max_lift"] for c in CHANNELS])
+    ad = np.column_stack([_adstock(spend[:, j], decay[j]) for j in range(len(CHANNELS))])
+    hill = ad ** shape / (ad ** shape + half_sat_usd ** shape)
+    return ad, hill, beta * hill
+
+
+def _expected_repeat_revenue(base_daily: np.ndarray, spend: np.ndarray, half_sat_usd: np.ndarray) -> float:
+    """The generator's expected repeat-order revenue 2023-2024 for a weekly spend plan.
+
+    ``base_daily`` is the expected repeat revenue per day without media (latent states and
+    the customer base held fixed); media multiply it by 1 + the week's summed lift.
+    """
+    _, _, lift = _media_lift(spend, half_sat_usd)
+    week_of_day = np.arange(len(base_daily)) // 7
+    return float((base_daily * (1 + lift.sum(1)[week_of_day])).sum())
+
+
+def _window_stats(lam: np.ndarray, surv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(>= 1 order) and E[orders] in a window of days.
+
+    ``lam[i, k]`` is customer i's intensity on window day k if alive; ``surv[i, k]`` the
+    probability of being alive on window day k given alive on the reference day before it
+    (non-increasing). The last alive day is k with probability surv_k - surv_{k+1}.
+    """
+    m = lam.shape[0]
+    s_ext = np.concatenate([np.ones((m, 1)), surv, np.zeros((m, 1))], axis=1)
+    p_last = s_ext[:, :-1] - s_ext[:, 1:]
+    cum = np.concatenate([np.zeros((m, 1)), np.cumsum(lam, axis=1)], axis=1)
+    p_none = (p_last * np.exp(-cum)).sum(1)
+    return 1 - p_none, (surv * lam).sum(1)
+
+
+def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, media_day,
+               ret_draws, chunk=4000):
+    """Orders 2023-2025 with media lift, the retention offer and the latent oracles.
+
+    Returns the order lines (2023-2025), per-day expected values for 2023-2024 and a dict
+    of per-customer arrays (eligibility, treatment, potential outcomes, 2025 expectations).
+    """
+    cfg = RETENTION
+    n, n_days = len(customers), len(cal)
+    n_obs = (END - START).days + 1
+    season = cal["season"].to_numpy()
+    promo = cal["promo"].to_numpy()
+    gift = cal["gift"].to_numpy()
+    disc = cal["discount"].to_numpy()
+    price = products["price"].to_numpy()
+    log_price = np.log(price)
+    par = latent["par"]
+    life = latent["life"]
+    a = (pd.Timestamp(cfg["assigned_at"]) - START).days
+    W = cfg["window_days"]
+    win = slice(a, a + W)
+    if disc[win].max() > 0:  # the voucher's expected cost below assumes no promotion in the window
+        raise RuntimeError("the retention window overlaps a promotion")
+    elig_lo = a - cfg["eligibility_days"]
+    dog_h = 1.0 / cfg["sleeping_dog_extra_life_days"]
+    first_disc = np.where(customers["acquisition_channel"].to_numpy() == "affiliate",
+                          AFFILIATE_FIRST_ORDER_DISCOUNT, 0.0)
+    expected_rev = np.zeros(n_obs)
+    expected_orders = np.zeros(n_obs)
+    repeat_rev = np.zeros(n_obs)
+    repeat_orders = np.zeros(n_obs)
+    keys = ["eligible", "treated", "alive_at_assignment", "p_control", "p_treated", "orders_control",
+            "orders_treated", "ev_order", "alive_at_end", "orders_2025", "revenue_2025", "margin_2025",
+            "p_buy_train", "p_buy_test", "churn_day"]
+    cust = {k: np.zeros(n) for k in keys}
+    lines_cust, lines_day, lines_prod, lines_qty, lines_order = [], [], [], [], []
+    order_counter = 0
+    k_win = np.arange(W)
+    k_h = np.arange(1, CHURN_HORIZON_DAYS + 1)
+    k_fut = np.arange(1, n_days - n_obs + 1)
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        sl = slice(lo, hi)
+        m = hi - lo
+        probs = _choice_probs(latent["taste"][sl], par["price_beta"][sl], prod_factors,
+                              popularity, log_price)
+        ev_order = (probs @ price) * (1 + par["lines"][sl]) * (1 + par["qty"][sl])
+        lam = (par["rate"][sl] / 365.0)[:, None] * season[None, :]
+        lam = lam * np.where(promo[None, :], par["promo"][sl][:, None], 1.0)
+        lam = lam * np.where(gift[None, :], par["holiday"][sl][:, None], 1.0)
+        lam = lam * media_day[None, :]
+        sd = latent["signup_day"][sl]
+        c0 = latent["churn_day"][sl]
+        day = np.arange(n_days)[None, :]
+        # History before the assignment day, then eligibility and randomisation.
+        counts = np.zeros((m, n_days), dtype=np.int64)
+        alive0 = (day[:, :a] > sd[:, None]) & (day[:, :a] < c0[:, None])
+        counts[:, :a] = rng.poisson(lam[:, :a] * alive0)
+        recent = (counts[:, max(elig_lo, 0):a].sum(1) > 0) | ((sd >= elig_lo) & (sd < a))
+        eligible = recent & (sd < a)
+        treated = eligible & (ret_draws["u"][sl] < cfg["treatment_share"])
+        dog = ret_draws["dog"][sl]
+        boost = ret_draws["boost"][sl]
+        # A treated sleeping dog gains an extra churn hazard from the assignment day on.
+        c_day = np.where(treated & dog & (c0 > a), np.minimum(c0, a + ret_draws["dog_days"][sl] + 1), c0)
+        lam_after = lam[:, a:].copy()
+        lam_after[:, :W] += np.where(treated, boost / W, 0.0)[:, None]
+        alive1 = (day[:, a:] > sd[:, None]) & (day[:, a:] < c_day[:, None])
+        counts[:, a:] = rng.poisson(lam_after * alive1)
+        # Oracles, 2023-2024: expected revenue per day given the latent state.
+        lam_real = np.concatenate([lam[:, :a] * alive0, lam_after * alive1], axis=1)[:, :n_obs]
+        rep = (lam_real * ev_order[:, None]).sum(0) * (1 - disc[:n_obs])
+        repeat_rev += rep
+        expected_rev += rep
+        expected_orders += lam_real.sum(0)
+        repeat_orders += lam_real.sum(0)
+        np.add.at(expected_rev, sd, ev_order * (1 - np.maximum(disc[sd], first_disc[sl])))
+        np.add.at(expected_orders, sd, 1.0)
+        # Potential outcomes of the offer (for everybody; only eligible customers are tested).
+        h = 1.0 / life[sl]
+        alive_a = (c0 > a) & (sd < a)
+        p_c, n_c = _window_stats(lam[:, win], np.exp(-k_win[None, :] * h[:, None]))
+        p_t, n_t = _window_stats(lam[:, win] + (boost / W)[:, None],
+                                 np.exp(-k_win[None, :] * (h + dog * dog_h)[:, None]))
+        h_after = h + (treated & dog) * dog_h  # hazard after the assignment day
+        for key, cutoff in [("p_buy_train", TRAIN_CUTOFF), ("p_buy_test", TEST_CUTOFF)]:
+            c = (cutoff - START).days
+            p, _ = _window_stats(lam[:, c + 1:c + 1 + CHURN_HORIZON_DAYS],
+                                 np.exp(-k_h[None, :] * h_after[:, None]))
+            cust[key][sl] = np.where(sd <= c, np.where(c_day > c, p, 0.0), np.nan)
+        alive_end = c_day > n_obs - 1
+        surv = np.exp(-k_fut[None, :] * h_after[:, None])
+        lam_f = lam[:, n_obs:]
+        cust["orders_2025"][sl] = alive_end * (surv * lam_f).sum(1)
+        cust["revenue_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - disc[n_obs:])).sum(1)
+        cust["margin_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - COGS_SHARE - disc[n_obs:])).sum(1)
+        for key, val in [("eligible", eligible), ("treated", treated), ("alive_at_assignment", alive_a),
+                         ("p_control", p_c * alive_a), ("p_treated", p_t * alive_a),
+                         ("orders_control", n_c * alive_a), ("orders_treated", n_t * alive_a),
+                         ("ev_order", ev_order), ("alive_at_end", alive_end), ("churn_day", c_day)]:
+            cust[key][sl] = val
+        # Realise orders: the forced first order plus the Poisson repeat orders.
+        ci, di = np.nonzero(counts)
+        reps = counts[ci, di]
+        o_cust = np.concatenate([np.arange(lo, hi), np.repeat(ci + lo, reps)])
+        o_day = np.concatenate([sd, np.repeat(di, reps)])
+        n_orders = len(o_cust)
+        n_lines = 1 + rng.poisson(par["lines"][o_cust])
+        l_cust = np.repeat(o_cust, n_lines)
+        cum_p = np.cumsum(probs, axis=1)
+        u = rng.random(len(l_cust))
+        l_prod = np.minimum((cum_p[l_cust - lo] < u[:, None]).sum(1), len(price) - 1)
+        lines_cust.append(l_cust)
+        lines_day.append(np.repeat(o_day, n_lines))
+        lines_prod.append(l_prod)
+        lines_qty.append(1 + rng.poisson(par["qty"][l_cust]))
+        lines_order.append(np.repeat(np.arange(order_counter, order_counter + n_orders), n_lines))
+        order_counter += n_orders
+    for key in ["eligible", "treated", "alive_at_assignment", "alive_at_end"]:
+        cust[key] = cust[key].astype(bool)
+    cust["churn_day"] = cust["churn_day"].astype(np.int64)
+    lines = pd.DataFrame({
+        "tmp_order": np.concatenate(lines_order), "cust": np.concatenate(lines_cust),
+        "day": np.concatenate(lines_day), "prod": np.concatenate(lines_prod),
+        "quantity": np.concatenate(lines_qty),
+    })
+    lines = lines.groupby(["tmp_order", "cust", "day", "prod"], as_index=False, sort=False)["quantity"].sum()
+    lines = lines.sort_values(["day", "cust", "tmp_order", "prod"], kind="stable").reset_index(drop=True)
+    is_new = lines["tmp_order"].ne(lines["tmp_order"].shift()).to_numpy()
+    order_rank = np.cumsum(is_new)
+    lines["order_id"] = [f"O{k:06d}" for k in order_rank]
+    lines["order_date"] = START + pd.to_timedelta(lines["day"], unit="D")
+    lines["customer_id"] = customers["customer_id"].to_numpy()[lines["cust"]]
+    lines["product_id"] = products["product_id"].to_numpy()[lines["prod"]]
+    lines["unit_price"] = price[lines["prod"]]
+    first_order_of = lines.groupby("cust")["tmp_order"].transform("min")
+    is_first = (lines["tmp_order"] == first_order_of).to_numpy()
+    promo_disc = disc[lines["day"]]
+    discount = np.where(is_first, np.maximum(promo_disc, first_disc[lines["cust"]]), promo_disc)
+    # The voucher: the first order of a treated customer inside the window.
+    d = lines["day"].to_numpy()
+    in_win = cust["treated"][lines["cust"].to_numpy()] & (d >= a) & (d < a + W)
+    first_in_win = lines.loc[in_win].groupby("cust")["tmp_order"].transform("first")
+    voucher = np.zeros(len(lines), dtype=bool)
+    voucher[np.flatnonzero(in_win)] = (lines.loc[in_win, "tmp_order"] == first_in_win).to_numpy()
+    discount = np.where(voucher, np.maximum(discount, cfg["voucher_discount"]), discount)
+    lines["discount"] = discount
+    lines["revenue"] = order_revenue(lines["quantity"], lines["unit_price"], lines["discount"])
+    cols = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price",
+            "discount", "revenue"]
+    edr = pd.DataFrame({"date": cal["date"].iloc[:n_obs].to_numpy(), "expected_orders": expected_orders,
+                        "expected_revenue": expected_rev,
+                        "expected_revenue_no_media": expected_rev - repeat_rev + repeat_rev / media_day[:n_obs],
+                        "expected_repeat_orders_no_media": repeat_orders / media_day[:n_obs],
+                        "expected_repeat_revenue_no_media": repeat_rev / media_day[:n_obs],
+                        "media_multiplier": media_day[:n_obs]})
+    return lines, cols, edr, cust, repeat_rev / media_day[:n_obs]
+
+
+def _typo(word: str, u: float, v: float) -> str:
+    """A typo in ``word``: swap two neighbours, drop or double a letter (position u, kind v)."""
+    i = int(u * (len(word) - 1))
+    kind = int(v * 3)
+    if kind == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    if kind == 1:
+        return word[:i] + word[i + 1:]
+    return word[:i + 1] + word[i] + word[i + 1:]
+
+
+def _pick(rng, table: np.ndarray, lengths: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """For each i, a uniform draw from the padded list ``table[row[i], :lengths[row[i]]]``."""
+    k = (rng.random(len(row)) * lengths[row]).astype(np.int64)
+    return table[row, k]
+
+
+def _padded(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    width = max(len(x) for x in lists)
+    out = np.full((len(lists), width), "", dtype=object)
+    for i, x in enumerate(lists):
+        out[i, :len(x)] = x
+    return out, np.array([len(x) for x in lists])
+
+
+def _cap(texts) -> np.ndarray:
+    return np.array([t[:1].upper() + t[1:] for t in texts], dtype=object)
+
+
+def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.ndarray,
+                  scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Review texts from the phrase grammar, vectorised over reviews.
+
+    ``picks[i, j]`` is review i's j-th aspect (used for j < n_aspects[i]) and
+    ``scores[i, j]`` its latent score (its sign is the polarity, its size the strength).
+    Returns the texts and whether each uses a negated phrase.
+    """
+    m = len(sentiment)
+    names = list(ASPECTS)
+    subj, n_subj = _padded([ASPECTS[a][0] for a in names])
+    pos, n_pos = _padded([ASPECTS[a][1] for a in names])
+    neg, n_neg = _padded([ASPECTS[a][2] for a in names])
+    tones = ["pos", "neg", "mid"]
+    tone = np.where(sentiment > 0.6, 0, np.where(sentiment < -0.3, 1, 2))
+    openers, n_open = _padded([OPENERS[t] for t in tones])
+    closers, n_close = _padded([CLOSERS[t] for t in tones])
+    intens = np.array(INTENSIFIERS, dtype=object)
+    hedges = np.array(HEDGES, dtype=object)
+    s_hedges = np.array(SENTENCE_HEDGES, dtype=object)
+    body = np.full(m, "", dtype=object)
+    negated = np.zeros(m, dtype=bool)
+    prev = np.zeros(m, dtype=int)
+    for j in range(picks.shape[1]):
+        act = j < n_aspects
+        a = picks[:, j]
+        pol = np.where(scores[:, j] > 0, 1, -1)
+        strength = np.abs(scores[:, j])
+        subject = _pick(rng, subj, n_subj, a)
+        plural = np.array([s.endswith("dimensions") for s in subject])
+        past = rng.random(m) >= 0.6
+        verb = np.where(plural, np.where(past, "were", "are"), np.where(past, "was", "is")).astype(object)
+        rate = np.where(pol > 0, REVIEWS["negation_rate"]["positive"], REVIEWS["negation_rate"]["negative"])
+        is_neg = rng.random(m) < rate
+        own = np.where(pol > 0, _pick(rng, pos, n_pos, a), _pick(rng, neg, n_neg, a))
+        opposite = np.where(pol > 0, _pick(rng, neg, n_neg, a), _pick(rng, pos, n_pos, a))
+        contracted = rng.random(m) < 0.5
+        mod = np.where(strength > 1.0, intens[rng.integers(0, len(intens), m)] + " ",
+                       np.where(strength < 0.35, hedges[rng.integers(0, len(hedges), m)] + " ", ""))
+        tail = np.where((strength > 1.0) & (pol < 0), " at all", "").astype(object)
+        neg_clause = subject + " " + verb + np.where(contracted, "n't ", " not ").astype(object) + opposite + tail
+        plain = subject + " " + verb + " " + mod.astype(object) + own
+        clause = np.where(is_neg, neg_clause, plain)
+        negated |= act & is_neg
+        if j == 0:
+            hedge = rng.random(m) < 0.15
+            first = np.where(hedge, s_hedges[rng.integers(0, len(s_hedges), m)] + " " + clause, clause)
+            body = _cap(first)
+        else:
+            joiner = rng.random(m) < 0.5
+            nxt = np.where(pol != prev, ", but " + clause,
+                           np.where(joiner, " and " + clause, ". " + _cap(clause)))
+            body = np.where(act, body + nxt, body)
+        prev = np.where(act, pol, prev)
+    has_open = rng.random(m) < 0.5
+    has_close = rng.random(m) < 0.3
+    text = (np.where(has_open, _pick(rng, openers, n_open, tone) + " ", "").astype(object) + body + "."
+            + np.where(has_close, " " + _pick(rng, closers, n_close, tone), "").astype(object))
+    # Typos: each word of 4+ letters is mistyped with probability typo_rate.
+    words = [t.split(" ") for t in text]
+    n_words = np.array([len(w) for w in words])
+    flat = [w for ws in words for w in ws]
+    hit = rng.random(len(flat)) < REVIEWS["typo_rate"]
+    u, v = rng.random(len(flat)), rng.random(len(flat))
+    owner = np.repeat(np.arange(m), n_words)
+    start = np.concatenate([[0], np.cumsum(n_words)[:-1]])
+    for k in np.flatnonzero(hit):
+        w = flat[k]
+        if len(w) >= 4 and w.isalpha():
+            i = owner[k]
+            words[i][k - start[i]] = _typo(w, u[k], v[k])
+    changed = np.unique(owner[hit])
+    for i in changed:
+        text[i] = " ".join(words[i])
+    return text, negated
+
+
+def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np.ndarray,
+             quality: np.ndarray, cust_index: np.ndarray):
+    """Reviews of a share of order lines, and their truth (sentiment, aspect polarities)."""
+    cfg = REVIEWS
+    aspects = list(ASPECTS)
+    line_cust = cust_index  # row of each order line's customer
+    s = satisfaction[line_cust]
+    p = np.clip(cfg["base_rate"] * (0.6 + 0.5 * np.abs(s)), 0, 1)
+    chosen = np.flatnonzero(rng.random(len(orders)) < p)
+    delay = 3 + rng.poisson(6, len(chosen))
+    review_date = orders["order_date"].to_numpy()[chosen] + delay.astype("timedelta64[D]")
+    keep = review_date <= np.datetime64(END)
+    chosen, review_date = chosen[keep], review_date[keep]
+    order_ = np.lexsort((chosen, review_date))
+    chosen, review_date = chosen[order_], review_date[order_]
+    m = len(chosen)
+    prod_row = pd.Index(products["product_id"]).get_indexer(orders["product_id"].to_numpy()[chosen])
+    sentiment = (0.35 + 0.7 * s[chosen] + 0.6 * quality[prod_row] + rng.normal(0, 0.6, m))
+    latent_rating = sentiment + rng.normal(0, cfg["rating_noise_sd"], m)
+    rating = 1 + np.searchsorted(np.asarray(cfg["rating_cuts"]), latent_rating)
+    n_aspects = 1 + rng.binomial(2, 0.4, m)
+    cats = products["category"].to_numpy()[prod_row]
+    weights = {}
+    for cat in np.unique(cats):
+        w = {**ASPECT_WEIGHTS["default"], **ASPECT_WEIGHTS.get(cat, {})}
+        v = np.array([w[x] for x in aspects], dtype=float)
+        weights[cat] = v / v.sum()
+    aspect_scores = sentiment[:, None] + rng.normal(0, cfg["aspect_noise_sd"], (m, len(aspects)))
+    # Which aspects each review talks about: weighted sampling without replacement
+    # (Gumbel top-k), the weights by the product's category.
+    ucats, cat_idx = np.unique(cats, return_inverse=True)
+    w = np.vstack([weights[c] for c in ucats])[cat_idx] if m else np.zeros((0, len(aspects)))
+    keys = np.log(w) - np.log(-np.log(rng.random((m, len(aspects)))))
+    order = np.argsort(-keys, axis=1)[:, :3]
+    scores = np.take_along_axis(aspect_scores, order, axis=1)
+    polarity = np.zeros((m, len(aspects)), dtype=int)
+    for j in range(3):
+        act = j < n_aspects
+        polarity[np.flatnonzero(act), order[act, j]] = np.where(scores[act, j] > 0, 1, -1)
+    texts, negated = _review_texts(rng, sentiment, order, n_aspects, scores)
+    ids = [f"R{k + 1:06d}" for k in range(m)]
+    reviews = pd.DataFrame({
+        "review_id": ids,
+        "customer_id": orders["customer_id"].to_numpy()[chosen],
+        "product_id": orders["product_id"].to_numpy()[chosen],
+        "review_date": pd.DatetimeIndex(review_date),
+        "rating": rating.astype(int),
+        "text": texts,
+    })
+    truth = pd.DataFrame({"review_id": ids, "order_id": orders["order_id"].to_numpy()[chosen],
+                          "sentiment": sentiment, "negated": negated})
+    for j, asp in enumerate(aspects):
+        truth[asp] = polarity[:, j]
+    return reviews, truth
+
+
+def _retention_table(orders: pd.DataFrame, customers: pd.DataFrame, cust: dict) -> pd.DataFrame:
+    """The experiment as a marketer sees it: eligible customers, arm, pre-treatment features, outcome."""
+    cfg = RETENTION
+    a_date = pd.Timestamp(cfg["assigned_at"])
+    a = (a_date - START).days
+    W = cfg["window_days"]
+    elig = np.flatnonzero(cust["eligible"])
+    idx = pd.Index(customers["customer_id"])
+    ci = idx.get_indexer(orders["customer_id"].to_numpy())
+    day = (orders["order_date"] - START).dt.days.to_numpy()
+    rev = orders["revenue"].to_numpy()
+    oid = orders["order_id"].to_numpy()
+    n = len(customers)
+
+    def per_customer(mask):
+        first = ~pd.Series(oid[mask]).duplicated().to_numpy()  # an order counts once
+        orders_n = np.bincount(ci[mask][first], minlength=n)
+        revenue = np.bincount(ci[mask], weights=rev[mask], minlength=n)
+        return orders_n, revenue
+
+    before = day < a
+    last = np.full(n, -1)
+    np.maximum.at(last, ci[before], day[before])
+    f365, m365 = per_customer(before & (day >= a - cfg["eligibility_days"]))
+    n_win, r_win = per_customer((day >= a) & (day < a + W))
+    signup = (customers["signup_date"] - START).dt.days.to_numpy()
+    out = pd.DataFrame({
+        "customer_id": customers["customer_id"].to_numpy()[elig],
+        "assigned_at": a_date,
+        "treatment": cust["treated"][elig].astype(int),
+        "tenure_days": a - signup[elig],
+        "recency_days": a - last[elig],
+        "frequency_365d": f365[elig],
+        "monetary_365d": np.round(m365[elig], 2),
+        "age": customers["age"].to_numpy()[elig],
+        "region": customers["region"].to_numpy()[elig],
+        "acquisition_channel": customers["acquisition_channel"].to_numpy()[elig],
+        "purchased_60d": (n_win[elig] > 0).astype(int),
+        "revenue_60d": np.round(r_win[elig], 2),
+    })
+    return out
 
 
 # --------------------------------------------------------------------------- assemble
-def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS) -> Store:
+def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS, version: int = 1) -> Store:
     """Generate the whole shop: tables and truth.
 
     Parameters
@@ -645,23 +1309,43 @@ def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS) -
         Seed of every random draw; the same seed gives the same store.
     n_customers : int
         Number of customers acquired over the two years (at least 100).
+    version : {1, 2}
+        Data version. 1 (the default, the bundled ``datasets/``) is the v1 shop. 2 adds the
+        retention experiment (``retention_test``), media carry-over and saturation in the
+        purchase intensity, product ``reviews`` and the 2025 future in the truth (issue 15).
 
     Returns
     -------
     Store
         Tables ``customers``, ``products``, ``orders``, ``orders_raw``, ``marketing_spend``,
-        ``promotions``, ``ab_test`` and ``truth``.
+        ``promotions``, ``ab_test`` (version 2 also ``retention_test`` and ``reviews``) and
+        ``truth``.
+
+    Raises
+    ------
+    TypeError
+        If ``seed``, ``n_customers`` or ``version`` is not an integer.
+    ValueError
+        If ``seed`` < 0, ``n_customers`` < 100 or ``version`` is not 1 or 2.
 
     Examples
     --------
     >>> store = generate(seed=1, n_customers=300)
     >>> store.customers["customer_id"].is_unique
     True
+    >>> v2 = generate(seed=1, n_customers=300, version=2)
+    >>> sorted(set(v2.retention_test["treatment"]))
+    [0, 1]
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(n_customers, bool) or not isinstance(n_customers, (int, np.integer)) or n_customers < 100:
-        raise ValueError(f"n_customers must be an integer >= 100, got {n_customers!r}")
+    seed = check_int(seed, "seed", low=0)
+    n_customers = check_int(n_customers, "n_customers", low=100)
+    version = check_int(version, "version", low=1, high=2)
+    if version == 2:
+        return _generate_v2(seed, n_customers)
+    return _generate_v1(seed, n_customers)
+
+
+def _generate_v1(seed: int, n_customers: int) -> Store:
     ss = np.random.SeedSequence(seed)
     r_prod, r_mkt, r_cust, r_ord, r_ab, r_def = (np.random.default_rng(s) for s in ss.spawn(6))
     promos = promotions_calendar()
@@ -740,6 +1424,230 @@ def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS) -
                  marketing_spend=spend, promotions=promos, ab_test=ab, truth=truth)
 
 
+def _generate_v2(seed: int, n_customers: int) -> Store:
+    """Data v2 (issue 15): v1's model plus the retention offer, media response, reviews, 2025."""
+    ss = np.random.SeedSequence(seed)
+    (r_prod, r_mkt, r_cust, r_ord, r_ab, r_def, r_sat, r_ret,
+     r_rev) = (np.random.default_rng(s) for s in ss.spawn(9))
+    cfg = RETENTION
+    cal, promos = _calendar_v2()
+    n_obs = (END - START).days + 1
+    n_days = len(cal)
+    products, prod_factors, popularity, style_centroid = _products(r_prod)
+    spend, acq, acq_params, spend_wide = _marketing_v2(r_mkt, n_customers)
+    n = n_customers
+    satisfaction = r_sat.normal(0, 1, n)
+    quality = r_sat.normal(0, REVIEWS["product_quality_sd"], len(products))
+    customers, latent = _customers(r_cust, acq, cal, products, prod_factors, popularity,
+                                   style_centroid, life_mult=np.exp(SATISFACTION_CHURN * satisfaction))
+    # Media: weekly adstock -> Hill -> lift; 2025 repeats 2024's multiplier 52 weeks on.
+    half_sat_usd = np.array([MEDIA[c]["half_saturation"] for c in CHANNELS]) * np.array(
+        [_adstock(spend_wide[:, j], MEDIA[c]["decay"]).mean() for j, c in enumerate(CHANNELS)])
+    adstock, hill, lift = _media_lift(spend_wide, half_sat_usd)
+    week_of_day = np.arange(n_obs) // 7
+    media_obs = (1 + lift.sum(1))[week_of_day]
+    media_day = np.concatenate([media_obs, media_obs[np.minimum(np.arange(n_obs, n_days) - 364, n_obs - 1)]])
+    personas = list(PERSONAS)
+    pidx = latent["persona_idx"]
+    dog_rate = np.where(pidx == personas.index("loyal_regular"), cfg["sleeping_dog_rate_loyal"],
+                        cfg["sleeping_dog_rate_other"])
+    ret_draws = dict(
+        u=r_ret.random(n), dog=r_ret.random(n) < dog_rate,
+        boost=np.array([OFFER_BOOST[p] for p in personas])[pidx] * np.exp(r_ret.normal(0, cfg["boost_noise_sd"], n)),
+        dog_days=np.floor(r_ret.exponential(cfg["sleeping_dog_extra_life_days"], n)).astype(np.int64))
+    ret_draws["boost"] = np.where(ret_draws["dog"], 0.0, ret_draws["boost"])  # the offer only annoys them
+    lines, cols, edr, cust, base_daily = _orders_v2(r_ord, customers, latent, cal, products, prod_factors,
+                                                    popularity, media_day, ret_draws)
+    observed = (lines["day"] < n_obs).to_numpy()
+    orders = lines.loc[observed, cols].reset_index(drop=True)
+    orders_2025 = lines.loc[~observed, cols].reset_index(drop=True)
+    ab, ab_truth = _ab_test(r_ab)
+    orders_raw, defects = _inject_defects(r_def, orders)
+    reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality,
+                                      lines.loc[observed, "cust"].to_numpy())
+    retention = _retention_table(orders, customers, cust)
+
+    # ----- truth tables
+    churn_date = START + pd.to_timedelta(cust["churn_day"], unit="D")
+    truth_customers = pd.DataFrame({
+        "customer_id": customers["customer_id"],
+        "persona": np.array(personas)[pidx],
+        "churn_date": churn_date,
+        "p_buy_90d_train": cust["p_buy_train"],
+        "p_buy_90d_test": cust["p_buy_test"],
+        "satisfaction": satisfaction,
+    })
+    cf = pd.DataFrame(latent["taste"], columns=[f"f{k + 1}" for k in range(N_FACTORS)])
+    cf.insert(0, "customer_id", customers["customer_id"])
+    pf = pd.DataFrame(prod_factors, columns=[f"f{k + 1}" for k in range(N_FACTORS)])
+    pf.insert(0, "product_id", products["product_id"])
+    pf["popularity"] = popularity
+    pf["quality"] = quality
+    elig = np.flatnonzero(cust["eligible"])
+    alive_a, dog = cust["alive_at_assignment"], ret_draws["dog"]
+    segment = np.select([~alive_a, dog, cust["p_control"] >= cfg["sure_thing_p_control"]],
+                        ["lost_cause", "sleeping_dog", "sure_thing"], "persuadable")
+    ev = cust["ev_order"]
+    v = cfg["voucher_discount"]
+    rev_c = ev * cust["orders_control"]
+    rev_t = ev * cust["orders_treated"] - v * ev * cust["p_treated"]
+    mar_c = (1 - COGS_SHARE) * ev * cust["orders_control"]
+    mar_t = (1 - COGS_SHARE) * ev * cust["orders_treated"] - v * ev * cust["p_treated"]
+    uplift = pd.DataFrame({
+        "customer_id": customers["customer_id"].to_numpy()[elig],
+        "treatment": cust["treated"][elig].astype(int),
+        "segment": segment[elig],
+        "alive_at_assignment": alive_a[elig],
+        "sleeping_dog": dog[elig],
+        "offer_boost": ret_draws["boost"][elig],
+        "p_purchase_control": cust["p_control"][elig],
+        "p_purchase_treated": cust["p_treated"][elig],
+        "uplift_purchase": (cust["p_treated"] - cust["p_control"])[elig],
+        "revenue_60d_control": rev_c[elig],
+        "revenue_60d_treated": rev_t[elig],
+        "uplift_revenue": (rev_t - rev_c)[elig],
+        "margin_60d_control": mar_c[elig],
+        "margin_60d_treated": mar_t[elig],
+        "uplift_margin": (mar_t - mar_c)[elig],
+    })
+    customers_2025 = pd.DataFrame({
+        "customer_id": customers["customer_id"],
+        "alive_at_end": cust["alive_at_end"],
+        "expected_orders_2025": cust["orders_2025"],
+        "expected_revenue_2025": cust["revenue_2025"],
+        "expected_margin_2025": cust["margin_2025"],
+    })
+    # Media truth from the generator's own expected-revenue function.
+    weeks = spend["week_start"].drop_duplicates().to_numpy()
+    base_week = np.bincount(week_of_day, weights=base_daily, minlength=len(weeks))
+    media_tab = pd.DataFrame({
+        "week_start": np.repeat(weeks, len(CHANNELS)),
+        "channel": np.tile(CHANNELS, len(weeks)),
+        "spend": spend_wide.ravel(),
+        "adstock": adstock.ravel(),
+        "saturation": hill.ravel(),
+        "lift": lift.ravel(),
+        "incremental_revenue": (base_week[:, None] * lift).ravel(),
+    })
+    e_all = _expected_repeat_revenue(base_daily, spend_wide, half_sat_usd)
+    media_truth = {}
+    for j, c in enumerate(CHANNELS):
+        total = float(spend_wide[:, j].sum())
+        off, up = spend_wide.copy(), spend_wide.copy()
+        off[:, j] = 0.0
+        up[:, j] *= 1.01
+        inc = e_all - _expected_repeat_revenue(base_daily, off, half_sat_usd)
+        marg = (_expected_repeat_revenue(base_daily, up, half_sat_usd) - e_all) / (0.01 * total)
+        media_truth[c] = {**MEDIA[c], "half_saturation_usd": float(half_sat_usd[j]), "spend_total": total,
+                          "incremental_revenue": inc, "roas": inc / total, "marginal_roas": marg}
+
+    # ----- truth.json
+    by_channel = acq.groupby("channel", sort=False)[["expected_new_customers", "new_customers"]].sum()
+    seg_elig = pd.Series(segment[elig])
+    treated = cust["treated"][elig]
+    y = retention["purchased_60d"].to_numpy()
+    params = {
+        "seed": int(seed),
+        "version": 2,
+        "n_customers": int(n_customers),
+        "window": {"start": str(START.date()), "end": str(END.date())},
+        "future_window": {"start": "2025-01-01", "end": str(FUTURE_END.date()),
+                          "note": "the same customers continue; no new acquisition; "
+                                  "media multiplier = 2024's, 364 days earlier"},
+        "currency": "USD",
+        "margin": {"cogs_share_of_list_price": COGS_SHARE,
+                   "margin": "revenue - cogs_share x quantity x unit_price"},
+        "acquisition": {
+            "cost_per_acquisition": CPA,
+            "customers_per_dollar": {c: 1 / v for c, v in CPA.items()},
+            "organic_share": ORGANIC_SHARE,
+            **acq_params,
+            "note": "expected weekly new customers = spend / CPA per channel + organic; "
+                    "counts are Poisson conditioned on the total (multinomial)",
+            "new_customers_by_channel": {c: int(v) for c, v in by_channel["new_customers"].items()},
+            "expected_new_customers_by_channel": {c: float(v) for c, v in by_channel["expected_new_customers"].items()},
+        },
+        "personas": PERSONAS,
+        "channel_persona_tilt": CHANNEL_PERSONA_TILT,
+        "persona_counts": {p: int((pidx == i).sum()) for i, p in enumerate(personas)},
+        "satisfaction": {"distribution": "N(0, 1) per customer",
+                         "churn_effect": f"mean lifetime x exp({SATISFACTION_CHURN} x satisfaction)"},
+        "purchases": {
+            "first_order_on_signup_day": True,
+            "affiliate_first_order_discount": AFFILIATE_FIRST_ORDER_DISCOUNT,
+            "lines_per_order": "1 + Poisson(persona lines)",
+            "quantity_per_line": "1 + Poisson(persona qty)",
+            "product_choice": "softmax(taste . factors + popularity + price_beta * (log price - mean log price))",
+            "intensity": "rate/365 x season x promo x gift x media multiplier (+ offer_boost/60 per day "
+                         "in the retention window if treated)",
+            "revenue": "round(quantity * unit_price * (1 - discount), 2)",
+        },
+        "seasonality": {
+            "weekday_factors_mon_to_sun": WEEKDAY_FACTORS,
+            "yearly": {"amplitude": YEARLY_AMPLITUDE, "peak_day_of_year": YEARLY_PEAK_DAY},
+            "holiday_factors": HOLIDAY_FACTORS,
+            "gift_window": list(GIFT_WINDOW),
+            "note": "daily factor = weekday x yearly x holiday, normalised to mean 1 over 2023-2024",
+        },
+        "churn": {"train_cutoff": str(TRAIN_CUTOFF.date()), "test_cutoff": str(TEST_CUTOFF.date()),
+                  "horizon_days": CHURN_HORIZON_DAYS,
+                  "lifetime": "exponential with the persona's mean life x exp(0.3 satisfaction) (days); "
+                              "treated sleeping dogs gain a hazard of 1/10 per day from the assignment",
+                  "p_buy": "P(>= 1 order in (cutoff, cutoff + horizon] | latent state at cutoff)"},
+        "latent_factors": N_FACTORS,
+        "media": {"model": "intensity x (1 + sum_c max_lift_c x hill_c(adstock_c)); adstock_t = spend_t + "
+                           "decay x adstock_(t-1) (weekly, from 0); hill(a) = a^shape / (a^shape + "
+                           "half_saturation_usd^shape); half_saturation_usd = half_saturation x mean adstock",
+                  "expected_repeat_revenue_2023_2024": e_all,
+                  "counterfactuals": "incremental revenue = E[repeat revenue] - E[... with the channel's spend "
+                                     "set to 0]; roas = incremental / spend; marginal_roas = (E[... with the "
+                                     "channel's spend x 1.01] - E) / (0.01 spend). Customer base held fixed "
+                                     "(acquisition is customers_per_dollar); voucher discounts ignored",
+                  "channels": media_truth},
+        "retention": {
+            **cfg, "offer_boost_by_persona": OFFER_BOOST,
+            "window_end": str((pd.Timestamp(cfg["assigned_at"]) + pd.Timedelta(days=cfg["window_days"] - 1)).date()),
+            "eligible": int(len(elig)), "treated": int(treated.sum()),
+            "treated_share": float(treated.mean()) if len(elig) else float("nan"),
+            "segment_counts": {k: int((seg_elig == k).sum()) for k in
+                               ["persuadable", "sure_thing", "lost_cause", "sleeping_dog"]},
+            "true_ate_purchase": float(uplift["uplift_purchase"].mean()),
+            "true_ate_revenue": float(uplift["uplift_revenue"].mean()),
+            "true_ate_margin": float(uplift["uplift_margin"].mean()),
+            "observed_ate_purchase": float(y[treated].mean() - y[~treated].mean()),
+            "segments": {"lost_cause": "not alive on the assignment day (no effect)",
+                         "sleeping_dog": "alive, annoyed by vouchers: churn hazard +1/10 per day if treated",
+                         "sure_thing": "alive, P(buy | control) >= 0.8: the voucher mostly costs margin",
+                         "persuadable": "alive, P(buy | control) < 0.8: the offer lifts P(buy)"},
+        },
+        "reviews": {**REVIEWS, "aspects": list(ASPECTS), "count": len(reviews),
+                    "negated_share": float(reviews_truth["negated"].mean()) if len(reviews) else 0.0,
+                    "rating_counts": {str(k): int((reviews["rating"] == k).sum()) for k in range(1, 6)}},
+        "future": {"alive_at_end": int(cust["alive_at_end"].sum()),
+                   "expected_orders_2025": float(cust["orders_2025"].sum()),
+                   "realised_orders_2025": int(orders_2025["order_id"].nunique()),
+                   "expected_revenue_2025": float(cust["revenue_2025"].sum()),
+                   "realised_revenue_2025": float(orders_2025["revenue"].sum()),
+                   "expected_margin_2025": float(cust["margin_2025"].sum())},
+        "experiment": ab_truth,
+        "defects": defects,
+        "sizes": {"customers": len(customers), "products": len(products), "orders": int(orders["order_id"].nunique()),
+                  "order_lines": len(orders), "orders_raw_rows": len(orders_raw), "ab_visitors": len(ab),
+                  "retention_test": len(retention), "reviews": len(reviews),
+                  "orders_2025_lines": len(orders_2025)},
+    }
+    truth = Truth(params=params, customers=truth_customers, customer_factors=cf,
+                  product_factors=pf, expected_daily_revenue=edr, weekly_acquisition=acq,
+                  retention_uplift=uplift, media_response=media_tab, reviews=reviews_truth,
+                  orders_2025=orders_2025, customers_2025=customers_2025)
+    products_out = products[["product_id", "name", "category", "brand", "price", "description"]]
+    return Store(customers=customers, products=products_out, orders=orders, orders_raw=orders_raw,
+                 marketing_spend=spend, promotions=promos, ab_test=ab, truth=truth,
+                 tables=["customers", "products", "orders", "orders_raw", "marketing_spend", "promotions",
+                         "ab_test", "retention_test", "reviews"],
+                 retention_test=retention, reviews=reviews, version=2)
+
+
 # --------------------------------------------------------------------------- writing
 def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> None:
     out = df.copy()
@@ -750,7 +1658,28 @@ def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> No
 
 
 def write(store: Store, path: str | Path) -> list[Path]:
-    """Write every table, the truth and ``SHA256SUMS`` under ``path``; return the files written."""
+    """Write every table, the truth and ``SHA256SUMS`` under ``path``; return the files written.
+
+    Parameters
+    ----------
+    store : Store
+        What :func:`generate` returned (version 1 or 2; version 2 adds seven files).
+    path : str or os.PathLike
+        The output folder (created if missing).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> files = write(generate(seed=1, n_customers=100), tempfile.mkdtemp())
+    >>> len(files)
+    13
+    """
+    if not isinstance(store, Store):
+        raise TypeError(f"store must be a Store returned by generate(), got {type(store).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder path (str or pathlib.Path), got {type(path).__name__}")
+    if isinstance(path, str) and not path.strip():
+        raise ValueError("path must be a non-empty folder path, got ''")
     root = Path(path)
     (root / "truth").mkdir(parents=True, exist_ok=True)
     written = []
@@ -769,6 +1698,16 @@ def write(store: Store, path: str | Path) -> list[Path]:
         ("truth/expected_daily_revenue.csv", store.truth.expected_daily_revenue, "%.4f"),
         ("truth/weekly_acquisition.csv", store.truth.weekly_acquisition, "%.5f"),
     ]
+    if store.version == 2:
+        plan += [
+            ("retention_test.csv", store.retention_test, money),
+            ("reviews.csv", store.reviews, None),
+            ("truth/retention_uplift.csv", store.truth.retention_uplift, "%.6f"),
+            ("truth/media_response.csv", store.truth.media_response, "%.6f"),
+            ("truth/reviews.csv", store.truth.reviews, "%.5f"),
+            ("truth/orders_2025.csv", store.truth.orders_2025, money),
+            ("truth/customers_2025.csv", store.truth.customers_2025, "%.6f"),
+        ]
     for name, df, ff in plan:
         _to_csv(df, root / name, ff)
         written.append(root / name)
@@ -797,13 +1736,22 @@ def _jsonable(x):
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Command line: ``python -m mkt_lessons.synth --out DIR [--seed S] [--n-customers N] [--version 2]``.
+
+    ``argv`` is the list of arguments (None: the process's own). Prints what it generated
+    and how long it took.
+    """
+    if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"argv must be a list of strings (or None), got {argv!r}")
     ap = argparse.ArgumentParser(prog="python -m mkt_lessons.synth", description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="datasets", help="output folder (default: datasets)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--n-customers", type=int, default=DEFAULT_N_CUSTOMERS)
+    ap.add_argument("--version", type=int, default=1, choices=[1, 2],
+                    help="data version (default 1, the bundled data; 2 adds issue 15's tables)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    store = generate(seed=args.seed, n_customers=args.n_customers)
+    store = generate(seed=args.seed, n_customers=args.n_customers, version=args.version)
     t1 = time.perf_counter()
     files = write(store, args.out)
     t2 = time.perf_counter()
@@ -812,6 +1760,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"generated {s['customers']:,} customers, {s['orders']:,} orders, {s['order_lines']:,} lines "
           f"in {t1 - t0:.1f} s; wrote {len(files)} files ({size / 1e6:.1f} MB) to {args.out} in {t2 - t1:.1f} s")
 
+
+
+__all__ = ["DEFAULT_N_CUSTOMERS", "DEFAULT_SEED", "Store", "Truth", "generate", "main", "order_revenue",
+           "promotions_calendar", "write"]
 
 if __name__ == "__main__":
     main()

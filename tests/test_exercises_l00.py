@@ -52,3 +52,11 @@ def test_blank_and_printed_help_name_the_lesson(capsys):
 def test_a_wrong_type_is_explained_not_raised():
     assert "number" in l00.q1.grade("many").message
     assert l00.q3.grade(pd.Series([0.1, 0.2])).status == "incorrect"
+
+
+def test_hints_nudge_rather_than_give_code():
+    from mkt_lessons.exercises import l00
+
+    for problem in l00.PROBLEMS:
+        for code in ('idxmax()', '.merge('):
+            assert code not in problem._hint, (problem.name, code)

@@ -54,3 +54,11 @@ def test_mistakes_get_their_targeted_message():
     assert "every copy" in l01.q1.grade(int(dup_all)).message
     assert "negative" in l01.q3.grade(-l01.q3.expected).message
     assert "top-coding" in l01.q4.grade(l01._age_band_k(top_code=False)).message
+
+
+def test_hints_nudge_rather_than_give_code():
+    from mkt_lessons.exercises import l01
+
+    for problem in l01.PROBLEMS:
+        for code in ('.replace(', 'clip(', 'k_anonymity(', '.astype(int)'):
+            assert code not in problem._hint, (problem.name, code)

@@ -57,3 +57,24 @@ def test_wrong_answers_grade_incorrect(name):
 def test_mistakes_get_their_targeted_message():
     assert "whole table" in l02.q1.grade(l02.q1.mistakes[0][0]()).message
     assert "on* the cut-off" in l02.q3.grade(l02._churn_rate(window_from_cut=True)).message
+
+
+def test_recency_headline_mistakes_get_targeted_messages_with_the_input():
+    keeps_future = l02.q2.grade(_recency_unfiltered).message
+    assert "after* `snapshot`" in keeps_future and "The input it fails on" in keeps_future
+    assert "2024-01-10" in keeps_future  # the small test table is shown, not described
+    assert "snapshot day is history" in l02.q2.grade(_recency_strict).message
+
+
+def test_set_answers_reveal_neither_size_nor_split_text():
+    one_right = l02.q4.grade({"total_orders"}).message
+    assert "missing" in one_right and "2 items" not in one_right and "Expected" not in one_right
+    assert "does not belong" in l02.q4.grade(set(l02.candidate_features())).message
+    assert "one piece of text" in l02.q4.grade("total_orders").message
+
+
+def test_hints_nudge_rather_than_give_code():
+    for problem in l02.PROBLEMS:
+        text = problem._hint
+        for code in ("features.rfm_table(", "churn_labels(", ".groupby(", ".equals", "candidates.items()"):
+            assert code not in text, (problem.name, code)

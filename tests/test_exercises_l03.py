@@ -92,3 +92,26 @@ def test_namespace_has_what_the_exercises_use(ns):
         assert name in ns
     assert (ns["weekly"]["days_in_window"] == 7).all()
     assert ns["logit"].converged
+
+
+def test_q4_headline_mistakes_are_named_and_the_input_shown():
+    stray = l03.q4.grade(_stray_sigmoid_grad).message
+    assert "p(1 − p)" in stray and "½·mean((p − y)²)" in stray
+    assert "The input it fails on: b = [" in stray  # the small first case, in full
+    assert "mean" in l03.q4.grade(_sum_not_mean_grad).message
+    assert "sign" in l03.q4.grade(lambda b, X, y: -l03._grad_reference(b, X, y)).message
+
+
+def test_q2_q3_accept_answers_rounded_as_displayed():
+    # the lesson's table shows CPAs to cents: what a learner copies from it must pass
+    assert l03.q2.grade(round(l03.q2.expected, 2)).correct
+    assert l03.q3.grade(tuple(round(v, 2) for v in l03.q3.expected)).correct
+    assert not l03.q2.grade(round(l03.q2.expected, 2) + 0.01).correct
+    assert not l03.q2.grade(round(l03.q2.expected)).correct  # to whole dollars is too coarse
+
+
+def test_hints_nudge_rather_than_give_code():
+    for problem in l03.PROBLEMS:
+        for code in ("X.T @", "np.linalg.solve", "fit_season.params[", "(p − y) divided",
+                     "Xᵀ(p − y)"):
+            assert code not in problem._hint, (problem.name, code)

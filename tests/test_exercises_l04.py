@@ -82,3 +82,11 @@ def test_thought_problem_reveals_discussion(capsys):
     l04.q5.solution()
     out = capsys.readouterr().out
     assert "think about" in out and "control group" in out
+
+
+def test_hints_nudge_rather_than_give_code():
+    from mkt_lessons.exercises import l04
+
+    for problem in l04.PROBLEMS:
+        for code in ('rank(method=', 'sweep.loc[3:]', 'KMeans(n_clusters=4', 'idxmax()'):
+            assert code not in problem._hint, (problem.name, code)

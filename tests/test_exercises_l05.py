@@ -22,6 +22,23 @@ def test_q1_wrong_answers(ns):
     result = l05.q1.grade(density)
     assert result.status == "incorrect" and "density" in result.message
     assert l05.q1.grade(0.5).status == "incorrect"
+    X_all = l05.rec.interaction_matrix(ns["orders"], items=ns["products"]["product_id"])[0]
+    result = l05.q1.grade(1 - X_all.nnz / (X_all.shape[0] * X_all.shape[1]))
+    assert result.status == "incorrect" and "X_all" in result.message
+
+
+def test_q1_and_q3_accept_answers_rounded_as_displayed(ns):
+    """A learner who copies 0.972 or 0.154 from a printed table is right (issue 21)."""
+    assert l05.q1.grade(round(l05.q1.expected, 3)).correct
+    assert l05.q3.grade(round(l05.q3.expected, 3)).correct
+    assert not l05.q3.grade(round(l05.q3.expected, 2)).correct  # two decimals is too coarse
+
+
+def test_hints_nudge_without_giving_the_code():
+    for problem in l05.PROBLEMS[:3]:
+        first_line = problem.solution_code.splitlines()[0]
+        assert first_line not in problem._hint
+    assert "k_neighbors=20" not in l05.q3._hint
 
 
 def test_q2_wrong_answers():
@@ -34,7 +51,38 @@ def test_q2_wrong_answers():
 
     assert l05.q2.grade(divides_by_bought).status == "incorrect"
     assert l05.q2.grade(ignores_k).status == "incorrect"
+    assert "anywhere in the list" in l05.q2.grade(ignores_k).message
     assert l05.q2.grade(0.3).status == "incorrect"  # not a function
+
+
+def test_q2_catches_the_off_by_one_slice():
+    """`recommended[:k+1]` was graded Correct before issue 21: no case had a hit at rank k+1."""
+    def one_too_many(recommended, bought, k):
+        return len(set(recommended[:k + 1]) & set(bought)) / k
+
+    def one_too_few(recommended, bought, k):
+        return len(set(recommended[:k - 1]) & set(bought)) / k
+
+    result = l05.q2.grade(one_too_many)
+    assert result.status == "incorrect" and "k + 1" in result.message
+    assert l05.q2.grade(one_too_few).status == "incorrect"
+    # the case that tells them apart: the product at rank k + 1 was bought
+    assert one_too_many(["a", "b", "c"], ["c"], 2) != l05._precision_for_one(["a", "b", "c"], ["c"], 2)
+
+
+def test_q2_names_recall_and_short_lists():
+    def recall(recommended, bought, k):
+        return len(set(recommended[:k]) & set(bought)) / max(len(bought), 1)
+
+    def by_list_length(recommended, bought, k):
+        top = recommended[:k]
+        return len(set(top) & set(bought)) / len(top)
+
+    assert "recall@k" in l05.q2.grade(recall).message
+    assert "always divides by k" in l05.q2.grade(by_list_length).message
+    # by hand: 2 of the first 3 tiles bought -> 2/3; list of 2 items, k = 5, both bought -> 2/5
+    assert l05._precision_for_one(["a", "b", "c", "d"], ["a", "c", "d"], 3) == pytest.approx(2 / 3)
+    assert l05._precision_for_one(["a", "b"], ["a", "b"], 5) == pytest.approx(0.4)
 
 
 def test_q3_wrong_answers(ns):

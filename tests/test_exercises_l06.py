@@ -73,3 +73,46 @@ def test_wrong_answers_grade_incorrect(name, ns):
     if name == "q1":
         y = ns["train"].to_numpy()
         assert "naive" in problem.grade(float(np.mean(np.abs(np.diff(y))))).message
+
+
+def test_answers_rounded_as_displayed_are_accepted(ns):
+    """Issue 21: a learner who copies 0.857 from a printed table is right."""
+    assert l06.q1.grade(round(l06.q1.expected)).correct            # to the dollar
+    for problem in (l06.q3, l06.q4, l06.q6):
+        assert problem.grade(round(problem.expected, 3)).correct, problem.name
+        assert not problem.grade(round(problem.expected, 1) + 0.05).correct, problem.name
+
+
+def test_rounding_tolerance_does_not_swallow_the_known_mistakes(ns):
+    for problem in (l06.q1, l06.q3, l06.q4, l06.q6):
+        for fn, message in problem.mistakes:
+            result = problem.grade(fn())
+            assert result.status == "incorrect" and message in result.message, (problem.name, message)
+
+
+def test_hints_nudge_without_giving_the_code():
+    for problem in (l06.q1, l06.q2, l06.q3, l06.q4, l06.q6):
+        for line in problem.solution_code.splitlines():
+            code = line.split("#")[0].strip()
+            if len(code) > 12 and not code.startswith("def "):
+                assert code not in problem._hint, (problem.name, code)
+    assert "y[7:] - y[:-7]" not in l06.q1._hint and "[:-24]" not in l06.q6._hint
+
+
+def test_q2_names_the_typical_wrong_functions():
+    def naive_instead(y, horizon, season=7):
+        return np.full(horizon, float(np.asarray(y)[-1]))
+
+    def from_the_start(y, horizon, season=7):
+        y = np.asarray(y, dtype=float)
+        return np.array([y[h % season] for h in range(horizon)])
+
+    def always_weekly(y, horizon, season=7):
+        y = np.asarray(y, dtype=float)
+        return y[-7:][np.arange(horizon) % 7]
+
+    assert "*naive* forecast" in l06.q2.grade(naive_instead).message
+    assert "*first* season" in l06.q2.grade(from_the_start).message
+    assert "`season` argument" in l06.q2.grade(always_weekly).message
+    # by hand: y = 1..10, season 3 -> the last season is 8, 9, 10
+    assert l06._snaive_ref(np.arange(1.0, 11.0), 5, 3).tolist() == [8, 9, 10, 8, 9]

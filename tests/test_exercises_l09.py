@@ -38,7 +38,7 @@ def _blank_body(delta_out, W2, H):
 WRONG = {
     "q1": [(664, "weights only"), (698, "one output unit"), (689.0 * 2, "too high")],
     "q2": [({"A"}, "not the only one"), ({"C"}, "not the only one"), ({"B"}, "passes"),
-           ({"A", "B"}, "do not belong")],
+           ({"A", "B"}, "does not belong")],
     "q3": [(lambda d, W2, H: d @ W2.T, "derivative"),
            (lambda d, W2, H: (d @ W2.T) * H, "activation H itself"),
            (lambda d, W2, H: d @ W2.T @ H.T, "Expected shape"),
@@ -119,3 +119,14 @@ def test_thought_problem_prints_discussion(capsys):
     l09.q5.solution()
     out = capsys.readouterr().out
     assert "think about" in out and "images" in out
+
+
+def test_q4_accepts_a_share_rounded_to_three_decimals():
+    assert l09.q4.grade(round(l09.q4.expected, 3)).correct
+    assert not l09.q4.grade(round(l09.q4.expected, 3) + 0.002).correct
+
+
+def test_hints_nudge_rather_than_give_code():
+    for problem in l09.PROBLEMS:
+        for code in ("check_gradient(", "@ W2.T", "decision_function(", "2 * y - 1", "H > 0`"):
+            assert code not in problem._hint, (problem.name, code)

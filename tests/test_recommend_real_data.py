@@ -1,9 +1,10 @@
 """Item-kNN on public data no one here made: MovieLens 100k (issue 14).
 
 The ratings come inside the RecBole wheel (``recbole/dataset_example/ml-100k/ml-100k.inter``,
-MIT licence; install with ``pip install --no-deps recbole`` in a dev environment - the file is
-read straight from the installed package, RecBole itself is never imported, so neither torch
-nor any download is needed). Without it these tests are skipped with that reason.
+MIT licence). ``make setup`` installs it with ``--no-deps`` as a data-only dev package
+(pyproject ``[tool.mkt-lessons] dev-data-wheels``): the file is read straight from the
+installed package, RecBole itself is never imported, so neither torch nor any download is
+needed. Without it these tests fail and say how to install it - they never skip.
 
 Set-up of issue 14: ratings >= 4 count as purchases, a temporal split at a monthly cut-off,
 first purchases after it graded with NDCG@10 (``temporal_split`` defaults).
@@ -38,7 +39,8 @@ def _ml100k_file() -> Path | None:
 def purchases() -> pd.DataFrame:
     path = _ml100k_file()
     if path is None:
-        pytest.skip("MovieLens 100k not installed: `pip install --no-deps recbole` ships it")
+        pytest.fail("MovieLens 100k not installed: run `make setup` "
+                    "(or `pip install --no-deps recbole==1.2.1`, which ships it)")
     raw = pd.read_csv(path, sep="\t")
     raw.columns = ["customer_id", "product_id", "rating", "timestamp"]
     assert len(raw) == 100_000 and raw["customer_id"].nunique() == 943  # the published counts

@@ -34,9 +34,10 @@ def test_bundled_data_is_reproduced_exactly(tmp_path):
     assert (tmp_path / "SHA256SUMS").read_text() == (data.DATA_DIR / "SHA256SUMS").read_text()
 
 
-@pytest.mark.parametrize("kwargs, exc", [
-    (dict(seed=-1), TypeError), (dict(seed=1.5), TypeError),
-    (dict(n_customers=10), ValueError), (dict(n_customers="5000"), ValueError),
+@pytest.mark.parametrize("kwargs, exc", [  # policy (_validation): wrong type -> TypeError, value -> ValueError
+    (dict(seed=-1), ValueError), (dict(seed=1.5), TypeError),
+    (dict(n_customers=10), ValueError), (dict(n_customers="5000"), TypeError),
+    (dict(version=3), ValueError), (dict(version="2"), TypeError),
 ])
 def test_bad_arguments(kwargs, exc):
     with pytest.raises(exc):
@@ -53,8 +54,8 @@ def test_small_store_is_consistent():
 
 
 def test_black_friday_dates():
-    assert synth._black_friday(2023) == pd.Timestamp("2023-11-24")
-    assert synth._black_friday(2024) == pd.Timestamp("2024-11-29")
+    assert synth.black_friday(2023) == pd.Timestamp("2023-11-24")  # constants' calendar
+    assert synth.black_friday(2024) == pd.Timestamp("2024-11-29")
 
 
 def test_personas_are_distinguishable_but_overlapping(truth):

@@ -52,6 +52,15 @@ def requirements(extras: list[str]) -> list[str]:
     return reqs
 
 
+def data_wheels(extras: list[str]) -> list[str]:
+    """Data-only test packages (``[tool.mkt-lessons] dev-data-wheels``), installed with
+    ``--no-deps`` alongside the [dev] extra: tests read files from them, never import them."""
+    if "dev" not in extras:
+        return []
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text()).get("tool", {})
+    return list(tool.get("mkt-lessons", {}).get("dev-data-wheels", []))
+
+
 def floors(reqs: list[str]) -> list[str]:
     """``name==lowest`` for every requirement with a ``>=`` lower bound."""
     out = []
@@ -76,6 +85,9 @@ def download(house: Path, extras: list[str], pip_args: list[str]) -> int:
     reqs = ["pip", "setuptools", "wheel", *build_requirements(), *requirements(extras)]
     run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:",
          "--dest", str(house), *pip_args, *reqs])
+    if data_wheels(extras):
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--no-deps",
+             "--dest", str(house), *pip_args, *data_wheels(extras)])
     wheels = sorted(house.glob("*.whl"))
     size = sum(w.stat().st_size for w in wheels) / 1e6
     print(f"wheelhouse {house}: {len(wheels)} wheels, {size:.0f} MB. In the room: "
@@ -107,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     extras = [e for e in args.extras.split(",") if e]
     reqs = requirements(extras)
     pins = floors(reqs) if args.lowest else []
-    state = json.dumps({"reqs": reqs, "pins": pins, "extras": extras,
+    data = data_wheels(extras)
+    state = json.dumps({"reqs": reqs, "pins": pins, "extras": extras, "data": data,
                         "wheelhouse": bool(args.wheelhouse)}, sort_keys=True)
     digest = hashlib.sha256(state.encode()).hexdigest()
     stamp = venv / ".deps-hash"
@@ -137,11 +150,16 @@ def main(argv: list[str] | None = None) -> int:
     if uv:
         run([uv, "pip", "install", "--python", str(py), "--quiet", *source, *constraints,
              "-e", target], env=env)
+        if data:
+            run([uv, "pip", "install", "--python", str(py), "--quiet", "--no-deps", *source, *data],
+                env=env)
     else:
         if not args.wheelhouse:
             run([str(py), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], env=env)
         run([str(py), "-m", "pip", "install", "--quiet", *source, *constraints, "-e", target],
             env=env)
+        if data:
+            run([str(py), "-m", "pip", "install", "--quiet", "--no-deps", *source, *data], env=env)
     stamp.write_text(digest + "\n")
     return 0
 

@@ -244,8 +244,22 @@ class FunctionProblem(Problem):
                 return "Your function still returns ____: finish its body."
             problem = compare(got, want, self.rtol, self.atol, True)
             if problem is not None:
-                return self._mistake(value, cases) or f"On test case {i}: {problem}"
+                shown = self._show_case(args)
+                mistake = self._mistake(value, cases)
+                return f"{mistake} {shown}" if mistake else f"On test case {i}: {problem} {shown}"
         return None
+
+    def _show_case(self, args: tuple) -> str:
+        """The failing input, small enough to read (the learner can rerun it)."""
+        try:
+            names = list(inspect.signature(self.reference).parameters)[:len(args)]
+        except (TypeError, ValueError):
+            names = []
+        names += [f"arg{k}" for k in range(len(names), len(args))]
+        parts = [f"{n} = {_describe_input(a)}" for n, a in zip(names, args, strict=True)]
+        if any("\n" in part for part in parts):  # a small table: one argument per line
+            return "The input it fails on:\n" + "\n".join(parts)
+        return "The input it fails on: " + "; ".join(parts) + "."
 
     def _mistake(self, value: Callable, cases: list[tuple]) -> str | None:
         import copy
@@ -347,14 +361,19 @@ def compare(got: Any, want: Any, rtol: float = 1e-6, atol: float = 1e-9,
             return f"Expected text (a string), got {_kind(got)}."
         return None if got.strip().lower() == want.strip().lower() else "That is not the right text."
     if isinstance(want, (set, frozenset)):
+        if isinstance(got, (str, bytes)):  # set("abc") would split the text into letters
+            return (f"Expected a collection of items, got one piece of text {got!r}: "
+                    "put the names in a set, e.g. {'a', 'b'}.")
         try:
             got_set = set(got)
         except TypeError:
             return f"Expected a collection of items, got {_kind(got)}."
         if got_set == want:
             return None
-        return (f"Expected {len(want)} items; you have {len(got_set & want)} of them right "
-                f"and {len(got_set - want)} that do not belong.")
+        # say what kind of error, never how many items the answer has
+        if got_set - want:
+            return "At least one of your items does not belong."
+        return "Every item you gave is right, but some are missing."
     if isinstance(want, Mapping):
         if not isinstance(got, Mapping):
             return f"Expected a dict, got {_kind(got)}."
@@ -415,6 +434,22 @@ def _is_blank(value: Any) -> bool:
     if isinstance(value, (list, tuple, set)):
         return any(isinstance(v, _Blank) for v in value)
     return False
+
+
+def _describe_input(value: Any) -> str:
+    """A short, readable description of one test input (small inputs in full)."""
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        if len(value) <= 6:
+            return f"the table\n{value.to_string()}"
+        return f"a table of {len(value):,} rows (columns {list(value.columns)})"
+    if isinstance(value, np.ndarray):
+        if value.size <= 12:
+            return np.array2string(np.round(value, 3), separator=", ").replace("\n", "")
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _kind(value: Any) -> str:

@@ -39,8 +39,8 @@ q1 = ValueProblem(
 
 q2 = ValueProblem(
     "top_category", _top_category,
-    hint="Join `orders` to `products` on `product_id` to get each line's category, then "
-         "group by category and sum `revenue`. `idxmax()` gives the label of the largest value.",
+    hint="Revenue lives in `orders`, the category in `products`: join them on the key they "
+         "share (section 2), total the revenue per category, and take the label of the largest.",
     solution='''
         lines = orders.merge(products[["product_id", "category"]], on="product_id")
         top_category = lines.groupby("category", observed=True)["revenue"].sum().idxmax()

@@ -68,7 +68,8 @@ q1 = ValueProblem(
 
 q2 = FunctionProblem(
     "parse_price", _plain_money, _money_cases,
-    hint="Strip spaces, remove the `$` and the thousands commas with `str.replace`, then `float(...)`.",
+    hint="`float()` reads \"1234.50\" but not \"$1,234.50\". Which three kinds of characters "
+         "must go first?",
     solution='''
         def parse_price(text):
             return float(text.strip().replace("$", "").replace(",", ""))
@@ -80,8 +81,9 @@ q3 = ValueProblem(
     "return_revenue", _return_revenue, rtol=1e-9, atol=0.005,
     mistakes=[(lambda: -_return_revenue(), "Your total is negative: report the returned revenue "
                                            "as a positive amount of money.")],
-    hint="Returns are the raw rows whose `quantity` (text!) is negative: convert it with "
-         "`.astype(int)`. Their revenue is text too: `cleaning.parse_money` parses it.",
+    hint="Which raw rows are returns (section 4 counted them)? In `raw` every column is text, "
+         "so turn quantity and revenue into numbers first (section 2's parsers help). The "
+         "answer is a positive amount.",
     solution='''
         returns = raw[raw["quantity"].astype(int) < 0]
         return_revenue = -cleaning.parse_money(returns["revenue"]).sum()
@@ -95,8 +97,8 @@ q4 = ValueProblem(
                "Without top-coding, a few old customers sit alone in their band: put everyone "
                "aged 60 or more into the band 60."),
               (_raw_age_k, "That is k with the exact age: generalise age to 10-year bands first.")],
-    hint="`customers['age'].clip(upper=60) // 10 * 10` gives bands 10, 20, ... 60 (= 60+). Add "
-         "it as a column, then call `cleaning.k_anonymity(table, ['region', 'age_band'])`.",
+    hint="Integer division by 10 turns an age into its decade; cap the ages first so everyone "
+         "aged 60 or more lands in one band. Section 7 measures k over a list of columns.",
     solution='''
         generalised = customers.assign(age_band=customers["age"].clip(upper=60) // 10 * 10)
         k_region_age_band = cleaning.k_anonymity(generalised, ["region", "age_band"])
@@ -106,8 +108,8 @@ q4 = ValueProblem(
 
 q5 = ThoughtProblem(
     "q5_answer",
-    explanation="A global IQR rule on `unit_price` flags every expensive product - most of the "
-                "furniture - because prices differ by category, not because they are wrong. "
+    explanation="A global IQR rule on `unit_price` flags every expensive product - furniture and "
+                "bedding above all - because prices differ by category, not because they are wrong. "
                 "Dropping those rows would delete real, valuable sales. A typo is a price that "
                 "is wrong *for its product*: compare each price with that product's own median "
                 "(a ratio of ~100 is a lost decimal point). Use generic outlier rules to find "

@@ -87,16 +87,35 @@ q1 = ValueProblem(
     "share_one_order", _share_one_order, rtol=1e-9,
     mistakes=[(lambda: float((data.load_orders().groupby("customer_id")["order_id"].nunique() == 1).mean()),
                "You counted orders over the whole table: count only orders up to `CUTOFF`.")],
-    hint="`features.rfm_table(orders, CUTOFF)` has a `frequency` column; the mean of "
-         "`frequency == 1` is a share.",
+    hint="Which table of this lesson already counts each customer's distinct orders up to "
+         "`CUTOFF`? The mean of a True/False column is a share.",
     solution="share_one_order = (features.rfm_table(orders, CUTOFF)['frequency'] == 1).mean()",
     success="Many one-time buyers: their inter-purchase time is undefined, so the pipeline imputes it.",
 )
 
+def _recency_keeps_future(orders: pd.DataFrame, snapshot) -> pd.Series:
+    """The lesson's headline mistake: orders after the snapshot are not removed."""
+    return (pd.Timestamp(snapshot) - orders.groupby("customer_id")["order_date"].max()).dt.days
+
+
+def _recency_drops_snapshot_day(orders: pd.DataFrame, snapshot) -> pd.Series:
+    snap = pd.Timestamp(snapshot)
+    last = orders[orders["order_date"] < snap].groupby("customer_id")["order_date"].max()
+    return (snap - last).dt.days
+
+
 q2 = FunctionProblem(
     "recency", _recency, _recency_cases,
-    hint="Keep the rows with `order_date <= snapshot`, take the last date per customer with "
-         "`groupby(...).max()`, subtract it from `pd.Timestamp(snapshot)` and use `.dt.days`.",
+    mistakes=[(_recency_keeps_future,
+               "Your function looks at orders placed *after* `snapshot`: a customer who bought "
+               "later gets a later last date (even a negative recency), and customers with no "
+               "order yet appear at all. On the snapshot day the future is not in the table."),
+              (_recency_drops_snapshot_day,
+               "You dropped the orders placed on the snapshot day itself. The lesson's "
+               "convention: the snapshot day is history, so an order that day gives recency 0.")],
+    hint="Ask three questions in order: which orders could you see on the snapshot day? "
+         "Among those, what is each customer's last order date? How many whole days lie "
+         "between that date and the snapshot?",
     solution='''
         def recency(orders, snapshot):
             snap = pd.Timestamp(snapshot)
@@ -111,16 +130,16 @@ q3 = ValueProblem(
     mistakes=[(lambda: _churn_rate(window_from_cut=True),
                "Your window starts *on* the cut-off day. The cut-off day is history; the window "
                "is the 90 days after it.")],
-    hint="`features.churn_labels(orders, TEST_CUTOFF)` gives 1 for churned customers; its mean "
-         "is the churn rate.",
+    hint="Section 4 built churn labels at the training cut-off: do the same at `TEST_CUTOFF`. "
+         "A churn label is 1 or 0, so what does its mean measure?",
     solution="churn_rate_test = features.churn_labels(orders, TEST_CUTOFF).mean()",
 )
 
 q4 = ValueProblem(
     "leaky_features", _leaky,
-    hint="A feature leaks if it changes when you delete the orders after `CUTOFF`. For each "
-         "`name, fn in candidates.items()`, compare `fn(orders)` with `fn(past)` where "
-         "`past = orders[orders['order_date'] <= CUTOFF]` (use `.reindex(...)` and `.equals`).",
+    hint="Section 5's guard: a feature leaks if it moves when the orders after `CUTOFF` are "
+         "deleted. Compute each candidate on all orders and on the past only, for the same "
+         "customers, and see which ones differ. Answer with a set of names, like {'a', 'b'}.",
     solution='''
         past = orders[orders["order_date"] <= CUTOFF]
         leaky_features = set()

@@ -80,8 +80,8 @@ def _lstsq(X, y):
 
 q1 = FunctionProblem(
     "normal_equations", _lstsq, _normal_cases, rtol=1e-8, atol=1e-10,
-    hint="Build the matrix XᵀX (`X.T @ X`) and the vector Xᵀy (`X.T @ y`), then let "
-         "`np.linalg.solve(A, b)` find the b with A b = Xᵀy. No `inv` needed.",
+    hint="The normal equations are a linear system A b = c: what are A and c in terms of X "
+         "and y? NumPy's `linalg` module can solve a system without inverting anything.",
     solution='''
         def normal_equations(X, y):
             return np.linalg.solve(X.T @ X, X.T @ y)
@@ -97,8 +97,12 @@ def _coef(fit_key: str, channel: str) -> float:
     return float(_state()[fit_key].params[channel])
 
 
+# The lesson shows CPAs to cents (49.24): an answer copied as displayed is right.
+SHOWN_TO_CENTS = 0.005 + 1e-9
+
 q2 = ValueProblem(
-    "cpa_paid_search", lambda: 1.0 / _coef("fit_season", "paid_search"), rtol=1e-6,
+    "cpa_paid_search", lambda: 1.0 / _coef("fit_season", "paid_search"), rtol=0,
+    atol=SHOWN_TO_CENTS,
     mistakes=[(lambda: _coef("fit_season", "paid_search"),
                "That is new customers per dollar (the coefficient). Cost per acquisition is "
                "dollars per new customer."),
@@ -120,7 +124,7 @@ def _social_interval() -> tuple[float, float]:
 
 
 q3 = ValueProblem(
-    "cpa_interval_social", _social_interval, rtol=1e-6,
+    "cpa_interval_social", _social_interval, rtol=0, atol=SHOWN_TO_CENTS,
     mistakes=[(lambda: _social_interval()[::-1],
                "Your interval is upside down: 1/x falls as x rises, so inverting swaps the "
                "ends. Put the smaller number first."),
@@ -157,11 +161,37 @@ def _grad_cases() -> list[tuple]:
     return cases
 
 
+def _grad_stray_factor(b, X, y):
+    """The lesson's headline mistake: the sigmoid's derivative multiplied in again."""
+    p = 1 / (1 + np.exp(-(X @ b)))
+    return X.T @ ((p - y) * p * (1 - p)) / len(y)
+
+
+def _grad_sum(b, X, y):
+    p = 1 / (1 + np.exp(-(X @ b)))
+    return X.T @ (p - y)
+
+
+def _grad_sign_flipped(b, X, y):
+    p = 1 / (1 + np.exp(-(X @ b)))
+    return X.T @ (y - p) / len(y)
+
+
 q4 = FunctionProblem(
     "cross_entropy_grad", _grad_reference, _grad_cases, rtol=1e-8, atol=1e-12,
-    hint="p = 1 / (1 + exp(−Xb)) is the vector of predicted probabilities. The gradient of "
-         "the mean cross-entropy is Xᵀ(p − y) divided by the number of rows. No p(1 − p) "
-         "factor: it cancelled in the derivation.",
+    mistakes=[(_grad_stray_factor,
+               "Your gradient has the stray p(1 − p) factor: that is the gradient of the "
+               "squared error ½·mean((p − y)²), not of the cross-entropy. Go back to step 2 of "
+               "the derivation: the factor cancels."),
+              (_grad_sum,
+               "Your gradient is n times too large: the loss is the *mean* cross-entropy, so "
+               "its gradient is divided by the number of rows."),
+              (_grad_sign_flipped,
+               "Your gradient points the wrong way (its sign is flipped): it is the gradient of "
+               "the log-likelihood, not of the loss we minimise.")],
+    hint="Compute the predicted probabilities first. Then re-read step 2 of the derivation: "
+         "which factor from the sigmoid's derivative cancels? And is the loss a sum or a mean "
+         "over rows?",
     solution='''
         def cross_entropy_grad(b, X, y):
             p = 1 / (1 + np.exp(-(X @ b)))
@@ -192,9 +222,9 @@ q5 = ValueProblem(
                "That is a count of customers; give the share (a fraction between 0 and 1)."),
               (lambda: float((_october_predictions() < 0).mean()),
                "You counted only predictions below 0; predictions above 1 are impossible too.")],
-    hint="`lpm.predict(l03.repurchase_features(repurchase_oct))` gives one prediction per "
-         "October customer. Build a True/False array for 'below 0 or above 1' (`|` is 'or') "
-         "and take its mean.",
+    hint="Score the October table with the July model (the exercise text names the two "
+         "helpers). Which predictions are impossible probabilities: look at both ends. The "
+         "mean of a True/False array is a share.",
     solution='''
         pred = lpm.predict(l03.repurchase_features(repurchase_oct))
         share_outside_october = ((pred < 0) | (pred > 1)).mean()

@@ -105,9 +105,9 @@ def _r_score_cases():
 
 q2 = FunctionProblem(
     "r_score", _r_score_reference, _r_score_cases,
-    hint="Score = 1 + floor(5 x share of customers with a *longer* recency (strictly)). "
-         "`pd.Series(recency_days).rank(method=\"min\", ascending=False) - 1` counts, for "
-         "each customer, how many have a strictly longer recency; ties get the same count.",
+    hint="For each customer you need the number of customers with a strictly longer "
+         "recency. pandas' `rank` can count that if you pick its `method` (ties must share a "
+         "rank) and its direction; then apply the lesson's formula.",
     solution='''
         def r_score(recency_days):
             s = pd.Series(recency_days)
@@ -131,8 +131,8 @@ q3 = ValueProblem(
          "That k is below 3: the question asks for k >= 3 (two segments are too coarse "
          "to plan campaigns with)."),
     ],
-    hint="`sweep` is indexed by k. Keep the rows with k >= 3 (`sweep.loc[3:]`) and find "
-         "the index of the largest silhouette (`.idxmax()`).",
+    hint="`sweep` is indexed by k. Look only at k of 3 or more; pandas can give you the "
+         "index label of a column's largest value.",
     solution='best_k = int(sweep.loc[3:, "silhouette"].idxmax())',
     success="Check it against the elbow of the inertia curve and, above all, against whether "
             "the clusters make sense to the business: the silhouette differences between "
@@ -163,8 +163,8 @@ q4 = ValueProblem(
         (lambda: _ari_k4(log=False, scale=False),
          "Those clusters used the raw, unscaled table: money in dollars dwarfs everything else."),
     ],
-    hint="`KMeans(n_clusters=4, n_init=10, random_state=0).fit_predict(X)` gives the labels; "
-         "`adjusted_rand_score(personas, labels)` compares them with the personas.",
+    hint="Section 7's K-means call with a different number of clusters gives the labels; "
+         "section 8 shows how to compare labels with the personas.",
     solution='''
         labels_k4 = KMeans(n_clusters=4, n_init=10, random_state=0).fit_predict(X)
         ari_k4 = adjusted_rand_score(personas, labels_k4)

@@ -44,13 +44,22 @@ def _sparsity() -> float:
     return 1 - X.nnz / (X.shape[0] * X.shape[1])
 
 
+def _sparsity_all_orders() -> float:
+    orders, products = _setup()[:2]
+    X_all = rec.interaction_matrix(orders, items=products["product_id"])[0]
+    return 1 - X_all.nnz / (X_all.shape[0] * X_all.shape[1])
+
+
 q1 = ValueProblem(
-    "sparsity", _sparsity,
+    "sparsity", _sparsity, atol=5e-4,  # 0.972 (three decimals, as a table shows it) is right too
     mistakes=[(lambda: 1 - _sparsity(),
                "That is the *density*, the share of filled cells. Sparsity is the share of "
-               "empty cells.")],
+               "empty cells."),
+              (_sparsity_all_orders,
+               "That is the sparsity of `X_all`, the matrix of *all* orders (section 1). The "
+               "question asks about the training matrix `X` (orders before the cut-off).")],
     hint="`X.nnz` is the number of stored (filled) cells and `X.shape` gives "
-         "(customers, products). Sparsity = empty cells / all cells.",
+         "(customers, products). Which cells are empty?",
     solution="sparsity = 1 - X.nnz / (X.shape[0] * X.shape[1])",
     success="Almost every cell is empty: that is why we store only the filled ones.",
 )
@@ -64,16 +73,49 @@ def _precision_cases():
     return [
         (["a", "b", "c"], ["b"], 3),
         (["a", "b", "c", "d"], ["a", "d", "z"], 2),
-        (["a", "b"], ["a", "b"], 5),
-        (["x", "y", "z"], [], 3),
+        (["a", "b"], ["a", "b"], 5),                      # a list shorter than k
+        (["x", "y", "z"], [], 3),                         # bought nothing new
         (["p1", "p2", "p3", "p4", "p5"], ["p5", "p4", "p9"], 5),
+        (["a", "b", "c", "d"], ["c"], 2),                 # the item just after the top k was bought
+        (["a", "b", "c", "d", "e"], ["e"], 2),            # an item far down the list was bought
     ]
+
+
+def _one_too_many(recommended, bought, k):
+    return len(set(list(recommended)[:k + 1]) & set(bought)) / k
+
+
+def _divides_by_bought(recommended, bought, k):
+    return len(set(list(recommended)[:k]) & set(bought)) / max(len(bought), 1)
+
+
+def _ignores_k(recommended, bought, k):
+    return len(set(recommended) & set(bought)) / k
+
+
+def _divides_by_list_length(recommended, bought, k):
+    top = list(recommended)[:k]
+    return len(set(top) & set(bought)) / len(top)
 
 
 q2 = FunctionProblem(
     "precision_for_one", _precision_for_one, _precision_cases,
-    hint="Only the first k recommendations count. Count how many of them the customer bought "
-         "(a set intersection), then divide by k - not by the number of items bought.",
+    mistakes=[
+        (_one_too_many,
+         "Your function counts k + 1 recommendations. A slice stops *before* its end index: "
+         "`recommended[:k]` already holds the first k items."),
+        (_divides_by_bought,
+         "You divide by the number of products bought: that is recall@k. Precision@k divides "
+         "by k, the number of tiles shown."),
+        (_ignores_k,
+         "Your function counts hits anywhere in the list; only the first k tiles are shown, "
+         "so only they count."),
+        (_divides_by_list_length,
+         "When the list has fewer than k items you divide by its length; precision@k always "
+         "divides by k (an empty tile is a miss - the package's `precision_at_k` does the same)."),
+    ],
+    hint="Only the first k recommendations are shown. How many of them did the customer buy, "
+         "and out of how many tiles?",
     solution='''
         def precision_for_one(recommended, bought, k):
             hits = set(list(recommended)[:k]) & set(bought)
@@ -98,23 +140,25 @@ def _p10_knn20_with_seen() -> float:
 
 
 q3 = ValueProblem(
-    "p10_knn20", _p10_knn20,
+    "p10_knn20", _p10_knn20, atol=5e-4,  # 0.154, rounded as the tables show it, is right too
     mistakes=[(_p10_knn20_with_seen,
                "Your lists still contain products the customers already bought (which the test "
                "set never counts as hits): keep the default `exclude_seen=True`.")],
-    hint="Fit `ItemKNNRecommender(k_neighbors=20)` on `X, user_ids, item_ids`, call "
-         "`.recommend(test_users, k=10)` and grade it with `precision_at_k(recs, test, k=10)`.",
+    hint="Three steps you have seen: fit the recommender on the training matrix (section 4 "
+         "shows how, and what its default number of neighbours is), ask it for ten products per "
+         "test customer, then grade those lists against `test` with `precision_at_k`.",
     solution='''
         knn20 = ItemKNNRecommender(k_neighbors=20).fit(X, user_ids, item_ids)
         p10_knn20 = precision_at_k(knn20.recommend(test_users, k=10), test, k=10)
     ''',
-    success="Compare it with K_ITEM, the size chosen on the validation period: the "
-            "neighbourhood size is a setting to tune on a validation period, not on the test set.",
+    success="Compare it with popularity's precision@10 in section 3. How many neighbours to keep "
+            "is a setting to tune on a validation period, never on the test set (the optional "
+            "deep dive below does that).",
 )
 
 q4 = ThoughtProblem(
     "q4_answer",
-    explanation="Popularity shows the same ~20 best sellers to everyone (tiny coverage) and "
+    explanation="Popularity shows the same two dozen best sellers to everyone (tiny coverage) and "
                 "finds far fewer of the products customers go on to buy. Item-kNN more than "
                 "doubles precision@10 and covers most of the catalogue, so it is the better "
                 "default for a personalised e-mail; popularity stays as the fallback for new "

@@ -54,7 +54,7 @@ def _scale(lag: int) -> float:
 
 
 q1 = ValueProblem(
-    "mase_scale", lambda: _scale(7), rtol=1e-6,
+    "mase_scale", lambda: _scale(7), rtol=1e-6, atol=0.5,  # rounded to the dollar is right too
     mistakes=[(lambda: _scale(1),
                "That is the in-sample MAE of the *naive* forecast (lag 1). MASE for daily data "
                "scales by the seasonal naive forecast: compare each day with the same weekday "
@@ -62,8 +62,9 @@ q1 = ValueProblem(
               (lambda: float(np.mean(np.abs(_state()["test"].to_numpy()[7:]
                                             - _state()["test"].to_numpy()[:-7]))),
                "You used the holdout: the scale comes from the training data only.")],
-    hint="Take `train` as a NumPy array `y`; the seasonal naive error on day t is "
-         "`y[t] - y[t - 7]`. Average the absolute values: `y[7:] - y[:-7]` lines them up.",
+    hint="The seasonal naive forecast of day t is the value of day t - 7, so its error exists "
+         "for every training day from the eighth on. Average the absolute errors; two slices of "
+         "the same NumPy array can line each day up with the day a week earlier, without a loop.",
     solution='''
         y = train.to_numpy()
         mase_scale = np.mean(np.abs(y[7:] - y[:-7]))
@@ -89,11 +90,34 @@ def _snaive_cases_with_season() -> list[tuple]:
     return [(*c, 7) for c in _snaive_cases()] + [(np.arange(1.0, 10.0), 5, 3)]
 
 
+def _repeats_last_value(y, horizon, season=7):
+    return np.repeat(np.asarray(y, dtype=float)[-1], horizon)
+
+
+def _copies_first_season(y, horizon, season=7):
+    return np.asarray(y, dtype=float)[np.arange(horizon) % season]
+
+
+def _ignores_season(y, horizon, season=7):
+    return _snaive_ref(y, horizon, 7)
+
+
 q2 = FunctionProblem(
     "seasonal_naive_forecast", _snaive_ref, _snaive_cases_with_season,
-    hint="The forecast h steps ahead (h = 1, 2, ...) is the last observed value of the same "
-         "phase of the season: `y[len(y) - season + (h - 1) % season]`. "
-         "`np.arange(horizon) % season` gives the phases.",
+    mistakes=[
+        (_repeats_last_value,
+         "Your function repeats the last value: that is the *naive* forecast. The seasonal naive "
+         "forecast copies the value one season earlier, so Monday copies last Monday."),
+        (_copies_first_season,
+         "Your function copies the *first* season of `y`; a forecast copies the most recent one, "
+         "at the end of the series."),
+        (_ignores_season,
+         "Your function always uses a season of 7 days: use the `season` argument (a test case "
+         "passes another one)."),
+    ],
+    hint="Only the last `season` values of `y` matter. Step 1 copies the first of them, step "
+         "`season + 1` copies it again: the steps cycle through the phases, and the remainder "
+         "operator `%` cycles.",
     solution='''
         def seasonal_naive_forecast(y, horizon, season=7):
             y = np.asarray(y, dtype=float)
@@ -112,7 +136,7 @@ def _coverage() -> float:
 
 
 q3 = ValueProblem(
-    "holdout_coverage", _coverage, rtol=1e-9,
+    "holdout_coverage", _coverage, rtol=1e-9, atol=5e-4,  # 0.857 (three decimals) is right too
     mistakes=[(lambda: 100 * _coverage(), "Give the share as a fraction between 0 and 1, not a percentage."),
               (lambda: 1 - _coverage(), "That is the share *outside* the interval.")],
     hint="Compare `test` with the `lower` and `upper` columns of `sarimax_fc` (use `.to_numpy()` "
@@ -136,12 +160,13 @@ def _oracle_share() -> float:
 
 
 q4 = ValueProblem(
-    "irreducible_share", _oracle_share, rtol=1e-6,
+    "irreducible_share", _oracle_share, rtol=1e-6, atol=5e-4,  # three decimals are right too
     mistakes=[(lambda: 1 / _oracle_share(), "Upside down: divide the oracle's MAE by the model's MAE."),
               (lambda: 1 - _oracle_share(), "That is the share the model could still gain; the "
                "question asks for the share that no model can remove.")],
-    hint="Use `forecast.mae(actual, predicted)` twice on the holdout days: once with "
-         "`expected.loc[test.index]` (the oracle), once with `sarimax_fc[\"forecast\"]`.",
+    hint="Two MAEs on the same 56 holdout days, with `forecast.mae(actual, predicted)`: the "
+         "oracle predicts the generator's `expected` revenue of those dates; SARIMAX's point "
+         "forecast is a column of `sarimax_fc`. Which goes on top?",
     solution='''
         oracle_mae = forecast.mae(test, expected.loc[test.index])
         irreducible_share = oracle_mae / forecast.mae(test, sarimax_fc["forecast"])
@@ -170,7 +195,7 @@ def _monthly_scale(lag: int) -> float:
 
 
 q6 = ValueProblem(
-    "monthly_scale", lambda: _monthly_scale(12), rtol=1e-6,
+    "monthly_scale", lambda: _monthly_scale(12), rtol=1e-6, atol=5e-4,  # three decimals are right too
     mistakes=[(lambda: _monthly_scale(7),
                "That is a lag of 7 - the weekly cycle of *daily* data. Monthly data repeats every "
                "12 months: compare each month with the same month a year earlier."),
@@ -184,8 +209,9 @@ q6 = ValueProblem(
                                             - _state()["equip"].to_numpy()[:-12]))),
                "You used the whole series: the scale comes from the training data only "
                "(everything before the last 24 months).")],
-    hint="`forecast.infer_season(equip.index)` gives the season. Take "
-         "`y = equip.to_numpy()[:-24]` and average `np.abs(y[season:] - y[:-season])`.",
+    hint="The recipe of exercise 1 with two changes: the season of monthly data (the package "
+         "reads it from the index: `forecast.infer_season`), and only the training part of the "
+         "series - everything but its last 24 months.",
     solution='''
         y = equip.to_numpy()[:-24]
         season = forecast.infer_season(equip.index)  # 12
