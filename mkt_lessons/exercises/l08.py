@@ -89,6 +89,7 @@ q2 = ThoughtProblem(
                 "probabilities.",
 )
 
+
 # --------------------------------------------------------------------------- q3
 def _top_positives(fraction: float) -> tuple[float, float]:
     """Expected churners among the top ``fraction`` by the oracle, and all churners.

@@ -174,6 +174,7 @@ q4 = ThoughtProblem(
         "more than saving a one-time buyer of a $10 item."),
 )
 
+
 # --------------------------------------------------------------------------- q5
 q5 = ThoughtProblem(
     "measurement",
