@@ -300,13 +300,20 @@ def test_bag_of_words_on_real_movie_snippets_matches_published_accuracy():
     assert 0.75 <= acc.mean() <= 0.80, acc
     majority = df["category"].value_counts(normalize=True).max()
     assert acc.mean() > majority + 0.15
-    # The transparent lexicon knows few film words: well above chance where it speaks, but
-    # silent on many snippets - the lesson's argument for learning from labelled text.
+    # The transparent lexicon knows few film words: better than the majority class where
+    # it speaks, silent (score 0) on most snippets, and below the learned model overall
+    # (silence counted as the majority class) - the lesson's case for learning from labels.
     lex = lexicon_score(df["text"])
     spoke = lex["label"] != "neutral"
-    right = (lex["label"] == "positive") == (df["category"] == "fresh")
-    assert 0.3 < spoke.mean() < 0.9
-    assert 0.6 < right[spoke].mean() < acc.mean()
+    said_fresh = np.where(spoke, lex["label"] == "positive", majority_label(df) == "fresh")
+    right = said_fresh == (df["category"] == "fresh")
+    assert spoke.mean() < 0.5
+    assert right[spoke].mean() > majority
+    assert right.mean() < acc.mean()
+
+
+def majority_label(df: pd.DataFrame) -> str:
+    return str(df["category"].value_counts().idxmax())
 
 
 # --------------------------------------------------------------------------- topics
