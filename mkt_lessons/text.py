@@ -995,7 +995,7 @@ def select_n_topics(texts: Sequence[str], candidates: Sequence[int] = (2, 3, 4, 
     if n_hold < 1 or n - n_hold < max(cands):
         raise ValueError(f"held_out={held_out:g} leaves {n_hold} held-out and {n - n_hold} "
                          f"fitting documents of {n}: both must be large enough "
-                         f"(fitting >= the largest candidate, {max(cands)})")
+                         f"(fitting >= the largest of candidates, {max(cands)})")
     rng = np.random.default_rng(random_state)
     full = _matrix_for(tokens, method, min_df, max_df)
     if max(cands) > full.n_terms:
@@ -1180,6 +1180,8 @@ def aspect_agreement(predicted: pd.DataFrame, truth: pd.DataFrame) -> AspectAgre
     """
     check_frame(predicted, "predicted")
     aspects = [str(c) for c in predicted.columns]
+    if not aspects:
+        raise ValueError("predicted has no columns: give one True/False column per aspect")
     check_frame(truth, "truth", aspects, keywords="the same aspect column names in both")
     if len(predicted) != len(truth):
         raise ValueError(f"predicted and truth must have the same rows (compared by position): "
