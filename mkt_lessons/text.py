@@ -19,7 +19,9 @@ a term means the same thing everywhere:
 4. **Stop words** are removed (``stop_words="english"`` is :data:`STOP_WORDS`, a short
    list of function words that deliberately keeps ``not``, ``no``, ``never`` and the
    ``n't`` forms: scikit-learn's English list drops them, which turns "not good" into
-   "good").
+   "good"). ``stop_words="content"`` (:data:`CONTENT_STOP_WORDS`, the default of the topic
+   functions) also drops negators, degree words (``really``, ``incredibly``) and contrast
+   words: they say *how* people feel, not *what* they write about.
 5. **n-grams**: with ``ngram_range=(1, 2)`` the bigrams of the remaining tokens are added,
    joined by a space, in scikit-learn's order (all unigrams, then all bigrams).
 
@@ -100,7 +102,7 @@ from mkt_lessons._validation import (
 )
 
 __all__ = [
-    "STOP_WORDS", "NEGATORS", "CONTRAST_WORDS", "INTENSIFIERS", "NEGATION_FACTOR",
+    "STOP_WORDS", "CONTENT_STOP_WORDS", "NEGATORS", "CONTRAST_WORDS", "INTENSIFIERS", "NEGATION_FACTOR",
     "SENTIMENT_LEXICON", "ASPECT_SEEDS",
     "tokenize", "tfidf_matrix", "TfidfResult",
     "lexicon_score", "explain_sentiment",
@@ -131,6 +133,11 @@ dont doesnt didnt isnt wasnt arent werent wont cant couldnt wouldnt shouldnt hav
 #: Words that end a clause (and so a negation's scope).
 CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet"})
 
+_N_T = frozenset("""
+isn't wasn't aren't weren't don't doesn't didn't won't can't couldn't wouldn't shouldn't
+haven't hasn't hadn't
+""".split())
+
 #: Degree words and the factor they apply to the next lexicon word (> 1 strengthens).
 INTENSIFIERS = MappingProxyType({
     "very": 1.5, "really": 1.5, "so": 1.3, "super": 1.5, "extremely": 2.0,
@@ -139,6 +146,10 @@ INTENSIFIERS = MappingProxyType({
     "slightly": 0.5, "somewhat": 0.6, "fairly": 0.7, "rather": 0.7, "quite": 0.8,
     "bit": 0.6, "kind": 0.6, "sort": 0.6, "little": 0.6, "mildly": 0.6,
 })
+
+#: Stop words for topics (``stop_words="content"``): function words, negators, degree and
+#: contrast words.
+CONTENT_STOP_WORDS = STOP_WORDS | NEGATORS | _N_T | CONTRAST_WORDS | frozenset(INTENSIFIERS)
 
 #: Factor applied to a negated lexicon word ("not good" = -0.5 x good).
 NEGATION_FACTOR = -0.5
@@ -265,16 +276,17 @@ def _check_stop_words(value: Any, name: str = "stop_words") -> frozenset[str]:
     if value is None:
         return frozenset()
     if isinstance(value, str):
-        check_option(value, name, ["english"])
-        return STOP_WORDS
+        check_option(value, name, ["english", "content"])
+        return STOP_WORDS if value == "english" else CONTENT_STOP_WORDS
     if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
         words = list(value)
         bad = [w for w in words if not isinstance(w, str)]
         if bad:
-            raise TypeError(f"{name} must be None, 'english' or a list of words, "
+            raise TypeError(f"{name} must be None, 'english', 'content' or a list of words, "
                             f"got {describe(bad[0])} among them")
         return frozenset(_normalise(w, True) for w in words)
-    raise TypeError(f"{name} must be None, 'english' or a list of words, got {describe(value)}")
+    raise TypeError(f"{name} must be None, 'english', 'content' or a list of words, "
+                    f"got {describe(value)}")
 
 
 # --------------------------------------------------------------------------- tokenising
@@ -351,8 +363,9 @@ def tokenize(text: str, *, lowercase: bool = True, stop_words: Any = None,
         One text. An empty string gives ``[]``; None, NaN and non-strings raise TypeError.
     lowercase : bool
         Lower-case before splitting.
-    stop_words : None, "english" or list of str
-        Words to drop (``"english"`` is :data:`STOP_WORDS`, which keeps the negators).
+    stop_words : None, "english", "content" or list of str
+        Words to drop (``"english"`` is :data:`STOP_WORDS`, which keeps the negators;
+        ``"content"`` is :data:`CONTENT_STOP_WORDS`, which drops them too).
     ngram_range : (int, int)
         Smallest and largest n-gram, 1 to 5; n-grams are joined by a space.
     mark_negation : bool
@@ -783,7 +796,7 @@ def _fit_topics(X: sp.csr_matrix, k: int, method: str, random_state: int) -> np.
         model = NMF(n_components=k, init="nndsvda", max_iter=500, random_state=random_state)
     else:
         model = LatentDirichletAllocation(n_components=k, learning_method="batch",
-                                          max_iter=30, random_state=random_state)
+                                          max_iter=10, random_state=random_state)
     model.fit(X)
     return model
 
@@ -819,7 +832,7 @@ def _check_topic_args(texts, method, n_terms, min_df, max_df, stop_words, ngram_
 
 
 def topics(texts: Sequence[str], n_topics: int, *, method: str = "nmf", n_terms: int = 10,
-           min_df: int = 2, max_df: float = 0.95, stop_words: Any = "english",
+           min_df: int = 2, max_df: float = 0.95, stop_words: Any = "content",
            ngram_range: tuple[int, int] = (1, 1), random_state: int = 0) -> TopicResult:
     """Topics of a corpus by NMF (on TF-IDF, :func:`tfidf_matrix`) or LDA (on counts).
 
@@ -829,11 +842,12 @@ def topics(texts: Sequence[str], n_topics: int, *, method: str = "nmf", n_terms:
     n_topics : int
         Number of topics (at least 1, at most the number of documents and of terms).
     method : "nmf" or "lda"
-        NMF (scikit-learn, ``init="nndsvda"``) or LDA (variational Bayes, batch).
+        NMF (scikit-learn, ``init="nndsvda"``, up to 500 iterations) or LDA (scikit-learn's
+        batch variational Bayes, its default 10 passes; LDA is much slower than NMF).
     n_terms : int
         Top terms per topic in ``terms``.
     min_df, max_df, stop_words, ngram_range
-        As in :func:`tfidf_matrix`; stop words are removed by default.
+        As in :func:`tfidf_matrix`; by default :data:`CONTENT_STOP_WORDS` are removed.
     random_state : int
 
     Returns
@@ -931,7 +945,7 @@ def _npmi_coherence(top: np.ndarray, presence: sp.csc_matrix) -> float:
 def select_n_topics(texts: Sequence[str], candidates: Sequence[int] = (2, 3, 4, 5, 6, 7, 8), *,
                     method: str = "nmf", n_runs: int = 5, sample_fraction: float = 0.8,
                     held_out: float = 0.3, n_terms: int = 10, min_df: int = 2,
-                    max_df: float = 0.95, stop_words: Any = "english",
+                    max_df: float = 0.95, stop_words: Any = "content",
                     ngram_range: tuple[int, int] = (1, 1), random_state: int = 0
                     ) -> TopicSelection:
     """Compare numbers of topics by stability and by held-out coherence (not perplexity alone).

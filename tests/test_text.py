@@ -58,6 +58,9 @@ def test_stop_words_keep_negators():
         ["not", "good", "never"]
     assert {"not", "no", "never", "nor"}.isdisjoint(text.STOP_WORDS)
     assert tokenize("Good value", stop_words=["VALUE"]) == ["good"]
+    # For topics: what people write about, not how they feel about it.
+    assert tokenize("It wasn't really good value, but never late", stop_words="content") == \
+        ["good", "value", "late"]
 
 
 def test_ngrams_in_scikit_learns_order():
