@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -89,6 +91,17 @@ def test_mark_negation_scope_length_and_stop_words():
     assert tokenize(doc, mark_negation=True, negation_scope=2) == ["no", "not_a", "not_b", "c", "d"]
     assert tokenize("not the best", mark_negation=True, stop_words="english") == \
         ["not", "not_best"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gives_clean_tokens_and_a_finite_score(doc):
+    toks = tokenize(doc, mark_negation=True, ngram_range=(1, 2))
+    assert all(isinstance(t, str) and t and t == t.strip() for t in toks)
+    unigrams = tokenize(doc)
+    assert all(" " not in t and t == t.lower() for t in unigrams)
+    assert len(toks) == len(unigrams) + max(len(unigrams) - 1, 0)
+    assert np.isfinite(lexicon_score([doc])["score"]).all()
 
 
 @pytest.mark.parametrize("bad", [None, float("nan"), 5, b"bytes", ["a list"]])
