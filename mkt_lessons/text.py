@@ -184,7 +184,9 @@ SENTIMENT_LEXICON = MappingProxyType({
 })
 
 #: Seed words per aspect (a trailing ``*`` matches any ending: ``deliver*`` matches
-#: delivery, delivered). Keys follow the data's truth columns.
+#: delivery, delivered). Keys follow the data's truth columns. Written for home-goods
+#: reviews; the bundled reviews' phrase grammar uses much of the same everyday vocabulary,
+#: so agreement on them is an optimistic upper bound: real customers paraphrase.
 ASPECT_SEEDS = MappingProxyType({
     "quality": ("quality", "build", "built", "material*", "sturdy", "solid", "durable",
                 "flimsy", "fragile", "well made", "cheaply made", "broke*", "scratch*",
