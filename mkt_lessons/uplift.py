@@ -49,23 +49,35 @@ Customers are sorted by predicted uplift, highest first. For the top ``t`` custo
 ``Y_C(t)`` the sums of their outcomes. With Gutierrez & Gerardy (2017, JMLR W&CP 67, eq. 5-6)
 and Radcliffe (2007, "Using control groups to target on predicted lift"):
 
-* **Qini curve** ``g(t) = Y_T(t) - Y_C(t) * N_T(t) / N_C(t)``: the incremental responses
-  among the *treated* customers in the top ``t`` (the control responses are rescaled to the
-  treated group's size, so unequal group sizes are handled; ``g = Y_T`` while ``N_C(t) = 0``).
-  It ends at ``g(n) = N_T * ATE``.
+* **Qini curve** ``g(t) = Y_T(t) - Y_C(t) * r``: the incremental responses among the
+  *treated* customers in the top ``t``; the control responses are rescaled to the treated
+  group's size by ``r``, so unequal group sizes are handled. Two scalings are in use:
+
+  - ``scale="total"`` (default; Radcliffe & Surry 2011, sec. 6): ``r = N_T / N_C`` of the
+    whole test. Each treated responder adds 1 and each control responder subtracts ``r``,
+    so the best possible order is plain: treated responders first, control responders
+    last (every prefix sum is then as large as it can be).
+  - ``scale="prefix"`` (Gutierrez & Gerardy 2017, as in scikit-uplift and CausalML):
+    ``r = N_T(t) / N_C(t)`` within the top ``t`` (``g = Y_T`` while ``N_C(t) = 0``), i.e.
+    ``N_T(t)`` times the difference in response rates of the top ``t``: less sensitive to a
+    chance imbalance of treated and control customers at the top, but its best order
+    depends on the data (a brute force over all orders beats "responders first, control
+    responders last"), so it has no simple perfect model.
+
+  Both end at ``g(n) = N_T * ATE``.
 * **Uplift curve** ``f(t) = (Y_T(t) / N_T(t) - Y_C(t) / N_C(t)) * t``: the incremental
   responses if all of the top ``t`` were treated (0 while either group is empty). It ends at
-  ``f(n) = n * ATE``.
+  ``f(n) = n * ATE``. No simple perfect order either.
 * **Random baseline**: targeting at random gains in proportion, the straight line from
   ``(0, 0)`` to the curve's end point.
 * **Ties**: customers with equal scores are entered together (the curve is evaluated only
-  between groups of ties, like scikit-learn's ``roc_curve``), so the result never depends on
-  the row order.
+  between groups of ties, like scikit-learn's ``roc_curve``, and drawn straight across a
+  group), so the result never depends on the row order.
 * :func:`qini_auc`: the area between the curve and the random line, with the fraction
   targeted ``t / n`` on the x-axis (trapezoids), in incremental responses. With
-  ``normalize=True`` (binary outcomes) it is divided by the same area of the **perfect**
-  ranking (treated responders first, control responders last) - Radcliffe's Qini
-  coefficient ``q``: 1 for the perfect model, 0 for random, negative for worse than random.
+  ``normalize=True`` (the Qini curve with ``scale="total"``) it is divided by the same area
+  of the **perfect** ranking - Radcliffe's Qini coefficient ``q``: 1 for the perfect model,
+  0 for random, negative for worse than random.
 
 With the truth (simulations, the bundled data's ``truth/``): :func:`pehe`, the precision in
 estimating heterogeneous effects (Hill 2011), ``sqrt(mean((tau - tau_hat)^2))``; passing the
@@ -180,10 +192,13 @@ def _check_random_state(value: Any) -> int | None:
 
 
 def _default_model(random_state: int | None):
+    """Boosting kept small and slow: an uplift is a small signal under a noisy outcome, and
+    scikit-learn's defaults (31 leaves, step 0.1) fit the noise of each group's model (on a
+    6,000-customer simulation: T-learner PEHE 0.18 with them, 0.09 with these)."""
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    return HistGradientBoostingRegressor(max_iter=100, learning_rate=0.1, min_samples_leaf=50,
-                                         random_state=random_state)
+    return HistGradientBoostingRegressor(max_iter=100, learning_rate=0.05, max_leaf_nodes=8,
+                                         min_samples_leaf=100, random_state=random_state)
 
 
 def _mean_model(est: Any, X: np.ndarray) -> np.ndarray:
@@ -616,7 +631,9 @@ def _cumulative(y, scores, t):
             np.r_[zero, y_c])
 
 
-def _qini_values(n_t, n_c, y_t, y_c):
+def _qini_values(n_t, n_c, y_t, y_c, scale: str):
+    if scale == "total":
+        return y_t - y_c * n_t[-1] / n_c[-1]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(n_c > 0, y_t - y_c * n_t / np.where(n_c > 0, n_c, 1), y_t)
 
@@ -628,20 +645,23 @@ def _uplift_values(n_t, n_c, y_t, y_c):
     return rate * (n_t + n_c)
 
 
-def _curve(y, scores, t, kind: str) -> pd.DataFrame:
+def _curve(y, scores, t, kind: str, scale: str = "total") -> pd.DataFrame:
     n, n_t, n_c, y_t, y_c = _cumulative(y, scores, t)
-    values = (_qini_values if kind == "qini" else _uplift_values)(n_t, n_c, y_t, y_c)
+    if kind == "qini":
+        values = _qini_values(n_t, n_c, y_t, y_c, scale)
+    else:
+        values = _uplift_values(n_t, n_c, y_t, y_c)
     frac = n / len(y)
     return pd.DataFrame({"n_targeted": n.astype(int), "fraction": frac,
                          "n_treated": n_t.astype(int), "n_control": n_c.astype(int),
                          "incremental": values, "random": frac * values[-1]})
 
 
-def qini_curve(y: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
+def qini_curve(y: Any, uplift: Any, treatment: Any, *, scale: str = "total") -> pd.DataFrame:
     """The Qini curve: incremental responses among the treated in the top ``t`` by uplift.
 
-    ``g(t) = Y_T(t) - Y_C(t) N_T(t) / N_C(t)`` (Radcliffe 2007; Gutierrez & Gerardy 2017),
-    evaluated at ``t = 0`` and after every group of tied scores; see the module docstring.
+    ``g(t) = Y_T(t) - Y_C(t) * r``, evaluated at ``t = 0`` and after every group of tied
+    scores; see the module docstring.
 
     Parameters
     ----------
@@ -652,6 +672,9 @@ def qini_curve(y: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
         oracle curve.
     treatment : array-like of 0/1
         The randomised assignment; both groups must be present.
+    scale : {"total", "prefix"}
+        ``r = N_T / N_C`` of the whole test (Radcliffe & Surry 2011) or ``N_T(t) / N_C(t)``
+        of the top ``t`` (Gutierrez & Gerardy 2017; scikit-uplift, CausalML).
 
     Returns
     -------
@@ -667,10 +690,14 @@ def qini_curve(y: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
     0           0      0.00          0          0          0.0     0.0
     1           1      0.25          1          0          1.0     0.0
     2           2      0.50          2          0          1.0     0.0
-    3           3      0.75          2          1         -1.0     0.0
+    3           3      0.75          2          1          0.0     0.0
     4           4      1.00          2          2          0.0     0.0
+    >>> qini_curve([1, 0, 1, 0], [0.4, 0.3, 0.2, 0.1], [1, 1, 0, 0], scale="prefix")[
+    ...     "incremental"].tolist()
+    [0.0, 1.0, 1.0, -1.0, 0.0]
     """
-    return _curve(*_curve_inputs(y, uplift, treatment), "qini")
+    check_option(scale, "scale", ["total", "prefix"])
+    return _curve(*_curve_inputs(y, uplift, treatment), "qini", scale)
 
 
 def uplift_curve(y: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
@@ -696,12 +723,14 @@ def _area_above_random(curve: pd.DataFrame) -> float:
 
 
 def _perfect_scores(y: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Treated responders first, then everyone without a response, control responders last."""
-    return np.where(y == 1, np.where(t == 1, 1.0, -1.0), 0.0)
+    """Each customer's contribution to the Qini curve with ``scale="total"``: ``y`` if
+    treated, ``-y N_T / N_C`` if not. Sorting by it maximises every prefix sum, hence the area
+    (for 0/1 outcomes: treated responders first, control responders last)."""
+    return np.where(t == 1, y, -y * t.sum() / (len(t) - t.sum()))
 
 
 def qini_auc(y: Any, uplift: Any, treatment: Any, *, curve: str = "qini",
-             normalize: bool = True) -> float:
+             scale: str = "total", normalize: bool = True) -> float:
     """Area between the Qini (or uplift) curve and the random line, x = fraction targeted.
 
     Parameters
@@ -710,10 +739,13 @@ def qini_auc(y: Any, uplift: Any, treatment: Any, *, curve: str = "qini",
         As in :func:`qini_curve`.
     curve : {"qini", "uplift"}
         Which curve's area.
+    scale : {"total", "prefix"}
+        The Qini curve's scaling (see :func:`qini_curve`); ignored for the uplift curve.
     normalize : bool
         Divide by the perfect ranking's area (Radcliffe's Qini coefficient ``q``: 1 = perfect,
-        0 = random). Needs 0/1 outcomes and a perfect area > 0. ``False``: the raw area, in
-        incremental responses (the curve's mean height above the random line).
+        0 = random). Needs ``curve="qini"`` with ``scale="total"`` (the only curve here with a
+        simple perfect order) and a perfect area > 0. ``False``: the raw area, in incremental
+        responses (the curve's mean height above the random line).
 
     Returns
     -------
@@ -723,20 +755,22 @@ def qini_auc(y: Any, uplift: Any, treatment: Any, *, curve: str = "qini",
     --------
     >>> y, t = [1, 0, 1, 0], [1, 1, 0, 0]
     >>> qini_auc(y, [0.4, 0.3, 0.2, 0.1], t, normalize=False)   # see qini_curve's example
-    0.25
-    >>> qini_auc(y, [1.0, 0.0, -1.0, 0.0], t)      # the perfect order
+    0.5
+    >>> qini_auc(y, [1, 0, -1, 0], t)      # treated responders first, control responders last
     1.0
     """
     check_option(curve, "curve", ["qini", "uplift"])
+    check_option(scale, "scale", ["total", "prefix"])
     check_bool(normalize, "normalize")
     yv, u, t = _curve_inputs(y, uplift, treatment)
-    area = _area_above_random(_curve(yv, u, t, curve))
+    area = _area_above_random(_curve(yv, u, t, curve, scale))
     if not normalize:
         return area
-    if not np.isin(yv, (0.0, 1.0)).all():
-        raise ValueError("normalize=True needs 0/1 outcomes in y (the perfect ranking of "
-                         "amounts is not defined); pass normalize=False")
-    best = _area_above_random(_curve(yv, _perfect_scores(yv, t), t, curve))
+    if curve != "qini" or scale != "total":
+        raise ValueError("normalize=True is defined for curve='qini' with scale='total' only "
+                         "(the other curves have no simple perfect ranking); pass "
+                         "normalize=False")
+    best = _area_above_random(_curve(yv, _perfect_scores(yv, t), t, curve, scale))
     if best <= 0:
         raise ValueError("the perfect ranking has no area above random for these y and "
                          "treatment (no treated responders?): pass normalize=False")
@@ -748,8 +782,8 @@ def uplift_at_k(y: Any, uplift: Any, treatment: Any, k: float) -> float:
 
     The top ``k * n`` customers (rounded to the nearest whole number) are taken by score. A
     group of tied scores cut by the boundary enters with each member weighted by the share
-    of the group that fits (the expected value under a random tie-break), so the result does
-    not depend on the row order.
+    of the group that fits (the expected numbers of customers and responses under a random
+    tie-break), so the result does not depend on the row order.
 
     Parameters
     ----------
