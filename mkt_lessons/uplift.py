@@ -46,15 +46,17 @@ Evaluation without the truth: Qini and uplift curves
 ----------------------------------------------------
 Customers are sorted by predicted uplift, highest first. For the top ``t`` customers let
 ``N_T(t)``, ``N_C(t)`` be the numbers of treated and control customers and ``Y_T(t)``,
-``Y_C(t)`` the sums of their outcomes. With Gutierrez & Gerardy (2017, JMLR W&CP 67, eq. 5-6)
-and Radcliffe (2007, "Using control groups to target on predicted lift"):
+``Y_C(t)`` the sums of their outcomes. Definitions after Radcliffe (2007, "Using control
+groups to target on predicted lift"), Radcliffe & Surry (2011, "Real-world uplift
+modelling with significance-based uplift trees") and Gutierrez & Gerardy (2017, "Causal
+inference and uplift modelling: a review of the literature", PMLR 67):
 
 * **Qini curve** ``g(t) = Y_T(t) - Y_C(t) * r``: the incremental responses among the
   *treated* customers in the top ``t``; the control responses are rescaled to the treated
   group's size by ``r``, so unequal group sizes are handled. Two scalings are in use:
 
-  - ``scale="total"`` (default; Radcliffe & Surry 2011, sec. 6): ``r = N_T / N_C`` of the
-    whole test. Each treated responder adds 1 and each control responder subtracts ``r``,
+  - ``scale="total"`` (default; Radcliffe & Surry 2011): ``r = N_T / N_C`` of the whole
+    test. Each treated responder adds 1 and each control responder subtracts ``r``,
     so the best possible order is plain: treated responders first, control responders
     last (every prefix sum is then as large as it can be).
   - ``scale="prefix"`` (Gutierrez & Gerardy 2017, as in scikit-uplift and CausalML):
