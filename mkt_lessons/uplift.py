@@ -348,10 +348,21 @@ class _UpliftBase(BaseEstimator):
         Xa = _check_X(X)
         t = _check_groups(treatment, len(Xa))
         ya = _check_outcome(y, len(Xa), binary=binary)
+        if hasattr(X, "columns"):
+            self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         return Xa, t, ya
 
     def _predict_X(self, X) -> np.ndarray:
         _check_fitted(self)
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None and hasattr(X, "columns"):
+            given = [str(c) for c in X.columns]
+            if given != list(names):
+                # the same columns in another order would silently swap features
+                raise ValueError(f"X has the columns {given[:8]}, but the model was fitted on "
+                                 f"{list(names)[:8]} (same names in the same order needed)")
         return _check_X(X, n_features=self.n_features_in_)
 
 

@@ -244,6 +244,10 @@ def test_predict_refuses_a_different_number_of_columns():
     m = TLearner(LinearRegression()).fit(_xs(sim), sim["treatment"], sim["y"])
     with pytest.raises(ValueError, match="4"):
         m.predict(_xs(sim).iloc[:, :3])
+    # the same columns in another order would swap features silently: refused
+    with pytest.raises(ValueError, match="same order"):
+        m.predict(_xs(sim)[["x2", "x1", "x3", "x4"]])
+    np.testing.assert_allclose(m.predict(_xs(sim).to_numpy()), m.predict(_xs(sim)))
 
 
 # --------------------------------------------------------------------------- curves
