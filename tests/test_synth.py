@@ -17,7 +17,7 @@ def test_same_seed_gives_byte_identical_files(tmp_path):
     synth.write(synth.generate(seed=7, n_customers=400), a)
     synth.write(synth.generate(seed=7, n_customers=400), b)
     files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
-    assert len(files) == 14
+    assert len(files) == 21  # data v2 (the default): 20 data files + SHA256SUMS
     for f in files:
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
 

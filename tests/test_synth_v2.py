@@ -52,11 +52,13 @@ def test_version_2_reruns_are_byte_identical(tmp_path):
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
 
 
-def test_default_is_still_version_1():
-    v1 = synth.generate(seed=5, n_customers=200)
+def test_default_is_version_2_and_version_1_still_builds():
+    v2 = synth.generate(seed=5, n_customers=200)
+    assert v2.version == 2 and v2.retention_test is not None and v2.reviews is not None
+    assert v2.orders.equals(synth.generate(seed=5, n_customers=200, version=2).orders)
+    v1 = synth.generate(seed=5, n_customers=200, version=1)
     assert v1.version == 1 and v1.retention_test is None and v1.reviews is None
     assert v1.truth.orders_2025 is None
-    assert v1.orders.equals(synth.generate(seed=5, n_customers=200, version=1).orders)
 
 
 def test_command_line_writes_version_2(tmp_path, capsys):
@@ -379,7 +381,9 @@ def test_loaders_read_the_v2_tables_with_dtypes(v2_env, store):
     assert data.verify_all() == dict.fromkeys(data._expected_sums(v2_env), "ok")
 
 
-def test_version_1_data_has_no_v2_tables():
+def test_version_1_data_has_no_v2_tables(tmp_path, monkeypatch):
+    synth.write(synth.generate(seed=5, n_customers=200, version=1), tmp_path)
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))
     t = data.load_truth()
     assert t.retention_uplift is None and t.orders_2025 is None
     with pytest.raises(data.DataFileError, match="retention_test.csv"):
