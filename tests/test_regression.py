@@ -368,10 +368,19 @@ def test_channel_effects_recover_truth(lesson_weekly):
     w = lesson_weekly[lesson_weekly["days_in_window"] == 7].reset_index(drop=True)
     X = pd.concat([w[CHANNELS], rg.season_features(w["week_start"])], axis=1)
     fit = rg.ols(X, w["new_customers"])
-    truth = data.load_truth().params["acquisition"]["cost_per_acquisition"]
+    truth = data.load_truth()
+    cpa = truth.params["acquisition"]["cost_per_acquisition"]
+    true_coef = pd.Series({c: 1 / cpa[c] for c in CHANNELS})
+    # The method is unbiased: on the generator's expected weekly counts (no Poisson noise)
+    # the same regression returns 1/CPA for every channel.
+    expected = truth.weekly_acquisition.groupby("week_start")["expected_new_customers"].sum()
+    fit_expected = rg.ols(X, expected.loc[w["week_start"]].to_numpy())
+    np.testing.assert_allclose(fit_expected.params[CHANNELS], true_coef, rtol=0.01)
+    # On the observed counts the estimates sit within noise of the truth. Data v2: social is
+    # 2.4 standard errors low (the lesson discusses it), so the bound is 3 (four intervals).
     summ = fit.summary().loc[CHANNELS]
-    z = (summ["coef"] - pd.Series({c: 1 / truth[c] for c in CHANNELS})) / summ["stderr"]
-    assert (z.abs() < 2).all(), z
+    z = (summ["coef"] - true_coef) / summ["stderr"]
+    assert (z.abs() < 3).all(), z
     # without season controls paid search (which follows the season) looks cheaper
     naive = rg.ols(w[CHANNELS], w["new_customers"]).params
     assert naive["paid_search"] > fit.params["paid_search"]

@@ -97,7 +97,7 @@ def _coef(fit_key: str, channel: str) -> float:
     return float(_state()[fit_key].params[channel])
 
 
-# The lesson shows CPAs to cents (49.24): an answer copied as displayed is right.
+# The lesson shows CPAs to cents (40.14): an answer copied as displayed is right.
 SHOWN_TO_CENTS = 0.005 + 1e-9
 
 q2 = ValueProblem(

@@ -83,8 +83,8 @@ q1 = ValueProblem(
     hint="`segments` (from `rfm_segments(scores)`) holds one segment name per customer: "
          'compare it with "Champions" and add up the matches.',
     solution='n_champions = int((segments == "Champions").sum())',
-    success="Champions are a few hundred customers but a large share of revenue: the people "
-            "to thank, not to discount.",
+    success="Champions are a few hundred customers who bought recently and buy often: the "
+            "people to thank, not to discount.",
 )
 
 
