@@ -1672,8 +1672,8 @@ def write(store: Store, path: str | Path) -> list[Path]:
     --------
     >>> import tempfile
     >>> files = write(generate(seed=1, n_customers=100), tempfile.mkdtemp())
-    >>> len(files)
-    13
+    >>> len(files)  # data v2: 20 files (SHA256SUMS not counted)
+    20
     """
     if not isinstance(store, Store):
         raise TypeError(f"store must be a Store returned by generate(), got {type(store).__name__}")
