@@ -28,10 +28,13 @@ def test_q1_wrong_answers(ns):
 
 
 def test_q1_and_q3_accept_answers_rounded_as_displayed(ns):
-    """A learner who copies 0.972 or 0.154 from a printed table is right (issue 21)."""
+    """A learner who copies 0.969 or 0.160 from a printed table is right (issue 21)."""
     assert l05.q1.grade(round(l05.q1.expected, 3)).correct
     assert l05.q3.grade(round(l05.q3.expected, 3)).correct
-    assert not l05.q3.grade(round(l05.q3.expected, 2)).correct  # two decimals is too coarse
+    # ...but an answer off in the third decimal is not (on data v2 the value happens to round
+    # to 0.16 at two decimals, so test the tolerance directly)
+    assert not l05.q3.grade(l05.q3.expected + 0.002).correct
+    assert not l05.q3.grade(l05.q3.expected - 0.002).correct
 
 
 def test_hints_nudge_without_giving_the_code():

@@ -76,7 +76,7 @@ def test_wrong_answers_grade_incorrect(name, ns):
 
 
 def test_answers_rounded_as_displayed_are_accepted(ns):
-    """Issue 21: a learner who copies 0.857 from a printed table is right."""
+    """Issue 21: a learner who copies 0.929 from a printed table is right."""
     assert l06.q1.grade(round(l06.q1.expected)).correct            # to the dollar
     for problem in (l06.q3, l06.q4, l06.q6):
         assert problem.grade(round(problem.expected, 3)).correct, problem.name

@@ -75,7 +75,7 @@ q1 = ValueProblem(
          "biases. The layers go 33 -> 16 -> 8 -> 1.",
     solution="n_parameters = (33 * 16 + 16) + (16 * 8 + 8) + (8 * 1 + 1)",
     success="Check it on a fitted model: `sum(w.size for w in m.coefs_) + sum(b.size for b in "
-            "m.intercepts_)`. About 700 numbers learnt from 3,700 customers: reason enough for L2 and "
+            "m.intercepts_)`. About 700 numbers learnt from 3,600 customers: reason enough for L2 and "
             "early stopping.",
 )
 
