@@ -227,6 +227,9 @@ q5 = ThoughtProblem(
                 "sure things (they buy anyway: the voucher only gives away margin). The "
                 "persuadables sit in between. On the same 500 vouchers the churn-risk list "
                 "earned less true incremental margin than a random list, the uplift list more. "
+                "(For large campaigns the risk ranking catches up: its bottom holds the loyal "
+                "sure things and sleeping dogs, whom the voucher loses money on - churn risk is "
+                "useful for whom *not* to contact, not for whom to contact first.) "
                 "Use the randomised test to estimate uplift per customer (and keep a random "
                 "control group in every campaign so the next model can be learnt and checked).",
 )
