@@ -5,7 +5,6 @@ uplift_at_k, pandas' nlargest)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import statsmodels.api as sm
 
