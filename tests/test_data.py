@@ -24,7 +24,7 @@ def tables():
 def test_checksums_match_files():
     root = data.data_dir()
     lines = (root / "SHA256SUMS").read_text().splitlines()
-    assert len(lines) == 13
+    assert len(lines) == 20  # data v2: 9 tables + 11 truth files
     for line in lines:
         digest, name = line.split()
         assert hashlib.sha256((root / name).read_bytes()).hexdigest() == digest, name
@@ -94,8 +94,15 @@ def test_discounts_follow_the_promotions_calendar(tables):
     for p in promos.itertuples():
         in_promo |= o["order_date"].between(p.start_date, p.end_date)
     assert (o.loc[in_promo, "discount"] > 0).all()
-    # Outside promotions only the affiliate welcome discount (10%) exists.
-    assert set(o.loc[~in_promo, "discount"].round(2).unique()) <= {0.0, 0.10}
+    # Outside promotions only the affiliate welcome discount (10%) and, in data v2, the
+    # retention voucher (15%) exist.
+    assert set(o.loc[~in_promo, "discount"].round(2).unique()) <= {0.0, 0.10, 0.15}
+    # The voucher: treated customers only, inside its 60-day window, on one order each.
+    rt = data.load_retention_test()
+    voucher = o[~in_promo & (o["discount"].round(2) == 0.15)]
+    assert set(voucher["customer_id"]) <= set(rt.loc[rt["treatment"] == 1, "customer_id"])
+    assert voucher["order_date"].between("2024-04-02", "2024-05-31").all()
+    assert voucher.groupby("customer_id")["order_id"].nunique().max() == 1
 
 
 def test_experiment_rates_within_sampling_error(tables, truth):
@@ -173,7 +180,9 @@ def test_raw_orders_carry_the_counted_defects(tables, truth):
     raw, d = tables["raw_orders"], truth.params["defects"]
     assert len(raw) == d["raw_rows"]
     assert len(raw) == len(tables["orders"]) + sum(d["removed"].values())
-    assert raw.duplicated().sum() == d["removed"]["exact_duplicate_rows"]
+    # + identical lines inside one test order (its products are drawn with replacement)
+    twins = raw[raw["customer_id"].str.startswith("TEST", na=False)].duplicated().sum()
+    assert raw.duplicated().sum() == d["removed"]["exact_duplicate_rows"] + twins
     assert raw["customer_id"].str.startswith("TEST").sum() == d["removed"]["test_order_lines"]
     assert raw["quantity"].astype(int).lt(0).sum() == d["removed"]["return_lines"]
     assert raw["product_id"].isna().sum() == d["removed"]["missing_product_id_lines"]
