@@ -151,10 +151,12 @@ q3 = ValueProblem(
 # --------------------------------------------------------------------------- q4
 q4 = ThoughtProblem(
     "q4_answer",
-    explanation="BG/NBD assumes a stationary world: each customer's purchase rate stays what "
-                "it was, and it reads the busy 2024 (media lift, the April voucher) as lasting. "
-                "The 2025 future has no voucher and its own media, so the model overpredicts "
-                "orders. CLV feeds decisions as value at stake: a retention offer is worth at "
+    explanation="In BG/NBD a customer can drop out only right after a repeat purchase, so a "
+                "one-time buyer is alive for sure however long ago they bought; in our shop "
+                "customers leave as time passes, and only a small share of the one-time buyers "
+                "were still alive at the end of 2024. The model overpredicts most there (the "
+                "Pareto/NBD model, with drop-out in continuous time, is the classic fix). "
+                "It also assumes each customer's rate is stationary. CLV feeds decisions as value at stake: a retention offer is worth at "
                 "most the margin it saves, i.e. the uplift in P(buy) (lesson 11) times the "
                 "customer's expected margin, minus the offer's cost; the capstone ranks "
                 "customers by that. Use the interval, not only the point, when the decision is "
