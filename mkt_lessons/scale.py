@@ -601,6 +601,7 @@ def score(table: Any, model: Any, *, feature_cols: Sequence[str] | None = None,
     >>> bool(np.allclose(scores["score"], model.predict_proba(X[["x"]])[:, 1]))
     True
     """
+    from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
 
     check_str(id_col, "id_col")
@@ -608,7 +609,11 @@ def score(table: Any, model: Any, *, feature_cols: Sequence[str] | None = None,
     check_option(method, "method", ["predict_proba", "decision_function", "predict"])
     if not hasattr(model, "fit") or not hasattr(model, "get_params"):
         raise TypeError(f"model must be a fitted scikit-learn estimator, got {type(model).__name__}")
-    check_is_fitted(model)
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise NotFittedError(f"model: this {type(model).__name__} is not fitted yet; fit it in "
+                             "pandas first (lesson 08), then score with it here") from None
     if not hasattr(model, method):
         raise ValueError(f"method={method!r}: this model ({type(model).__name__}) has no {method}")
     if feature_cols is None:
@@ -671,6 +676,15 @@ def _check_table(table: Any, id_col: str, feature_cols: list[str]) -> None:
     for c in feature_cols:
         if not isinstance(types[c], T.NumericType):
             raise TypeError(f"table[{c!r}] must be numeric, got Spark type {types[c].simpleString()}")
+    from pyspark.sql import functions as F
+
+    row = table.agg(F.count(F.lit(1)).alias("n"),
+                    F.sum(F.col(id_col).isNull().cast("long")).alias("null")).collect()[0]
+    if not row["n"]:
+        raise ValueError("table is empty: there is nothing to score")
+    if row["null"]:
+        raise ValueError(f"table[{id_col!r}] has {row['null']:,} missing id(s): a score must "
+                         "say whom it is for")
 
 
 # --------------------------------------------------------------------------- collect
@@ -710,6 +724,9 @@ def to_pandas(table: Any, *, index: str = K.CUSTOMER_COL) -> pd.DataFrame:
         for cat in (DeprecationWarning, FutureWarning):
             warnings.filterwarnings("ignore", category=cat, module=r"pyspark(\..*)?")
         out = table.toPandas()
+    if out[index].isna().any():
+        raise ValueError(f"table[{index!r}] has {int(out[index].isna().sum()):,} missing value(s): "
+                         "an index needs complete ids")
     if out[index].duplicated().any():
         raise ValueError(f"table[{index!r}] must be unique to serve as index, got repeated values")
     return out.set_index(index).sort_index()
