@@ -468,21 +468,30 @@ def customer_features(orders: Any, cutoff: Any, *, customer_col: str = K.CUSTOME
     _history(facts["first"], cut, "cutoff")
     from pyspark.sql import functions as F
 
+    day = F.to_date(F.col(date_col))
+    hist = orders.where(day <= _lit_date(cut)).withColumn("_day", day)
     amount = F.col(amount_col).cast("double")
     recent_start = _lit_date(cut - pd.Timedelta(days=recent_days))
-    extra = [
-        F.min("_day").alias("_first"),
-        F.max("_day").alias("_last"),
+    # Two aggregations instead of three COUNT(DISTINCT)s (which Spark runs by copying every
+    # line once per distinct column, the `Expand` step): first per order, then per customer.
+    per_order = hist.groupBy(customer_col, order_col).agg(
+        F.min("_day").alias("_first"), F.max("_day").alias("_last"),
         F.count(F.lit(1)).alias("_lines"),
         F.sum(F.col(quantity_col).cast("double")).alias("_units"),
-        F.countDistinct(product_col).alias("n_products"),
+        F.sum(amount).alias("_amount"),
         F.sum(F.when(F.col(discount_col) > 0, amount).otherwise(F.lit(0.0))).alias("_discounted"),
-        F.countDistinct(F.when(F.col("_day") > recent_start, F.col(order_col))).alias("orders_last_90d"),
-    ]
-    base = _rfm(orders, cut, customer_col, date_col, amount_col, order_col, extra)
+        F.max((F.col("_day") > recent_start).cast("long")).alias("_recent"))
+    per_customer = per_order.groupBy(customer_col).agg(
+        F.min("_first").alias("_first"), F.max("_last").alias("_last"),
+        F.count(F.lit(1)).alias("frequency"), F.sum("_amount").alias("monetary"),
+        F.sum("_lines").alias("_lines"), F.sum("_units").alias("_units"),
+        F.sum("_discounted").alias("_discounted"), F.sum("_recent").alias("orders_last_90d"))
+    products = hist.groupBy(customer_col).agg(F.countDistinct(product_col).alias("n_products"))
     freq = F.col("frequency")
-    return base.select(
-        customer_col, "recency_days", "frequency", "monetary",
+    return per_customer.join(products, customer_col).select(
+        customer_col,
+        F.datediff(_lit_date(cut), F.col("_last")).cast("long").alias("recency_days"),
+        "frequency", "monetary",
         F.datediff(_lit_date(cut), F.col("_first")).cast("long").alias("tenure_days"),
         (F.col("monetary") / freq).alias("avg_basket"),
         (F.col("_lines") / freq).alias("avg_lines_per_order"),
