@@ -26,7 +26,7 @@ def namespace() -> dict:
     spark = scale.spark_session()
     orders_sdf = spark.createDataFrame(data.load_orders())
     feats = scale.customer_features(orders_sdf, CUTOFF)
-    return {"spark": spark, "orders_sdf": orders_sdf, "feats": feats, "scale": scale,
+    return {"spark": spark, "orders_sdf": orders_sdf, "feats_sdf": feats, "scale": scale,
             "F": F, "CUTOFF": CUTOFF, "pd": pd}
 
 
@@ -54,10 +54,10 @@ q1 = ValueProblem(
     "repeat_customers", _repeat_customers, rtol=0, atol=0,
     mistakes=[(lambda: _repeat_customers(whole_history=True),
                "You counted orders over the whole table: use the features as of `CUTOFF` "
-               "(`feats`), whose `frequency` counts only orders up to the cut-off.")],
-    hint="`feats` is a Spark DataFrame with a `frequency` column. Filter it with "
+               "(`feats_sdf`), whose `frequency` counts only orders up to the cut-off.")],
+    hint="`feats_sdf` is a Spark DataFrame with a `frequency` column. Filter it with "
          "`.where(F.col('frequency') >= 2)` and count the rows with `.count()`.",
-    solution="repeat_customers = feats.where(F.col('frequency') >= 2).count()",
+    solution="repeat_customers = feats_sdf.where(F.col('frequency') >= 2).count()",
     success="`.count()` is an action: only now did Spark read, filter, shuffle and aggregate.",
 )
 
