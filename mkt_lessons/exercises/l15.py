@@ -81,12 +81,13 @@ q3 = ThoughtProblem(
     "q3_answer",
     explanation="`customer_features` groups by customer, so every line of a customer must "
                 "meet in one partition: Spark shuffles (the `Exchange hashpartitioning"
-                "(customer_id, ...)` line of `explain()`). Before the shuffle each partition "
-                "aggregates what it has (`HashAggregate` with `partial_` functions), so only "
-                "one row per customer and partition crosses the network, not every order "
-                "line. Counting distinct orders and products needs more of them (the `Expand` "
-                "step). A filter on the date before the shuffle (pushed into the Parquet scan "
-                "as `PushedFilters`) makes everything after it smaller.",
+                "(customer_id, ...)` lines of `explain()`). Before each shuffle every "
+                "partition aggregates what it has (`HashAggregate` with `partial_` functions), "
+                "so only one row per key and partition crosses the network, not every order "
+                "line. The features need several shuffles: per (customer, order) for the "
+                "order-level sums, per customer, and per (customer, product) for the distinct "
+                "products. The date filter runs before all of them (pushed into the Parquet "
+                "scan as `PushedFilters`), which makes everything after it smaller.",
 )
 
 q4 = ThoughtProblem(
