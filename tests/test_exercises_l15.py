@@ -12,7 +12,7 @@ from mkt_lessons.exercises import ____, l15
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyspark") is None,
                                 reason="the optional [spark] extra is not installed "
-                                       "(pip install -e '.[spark]'); make test installs it")
+                                       "here: `make test-spark` runs these (CI does)")
 
 
 @pytest.fixture(scope="module")

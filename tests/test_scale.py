@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("pyspark", reason="the optional [spark] extra is not installed "
-                    "(pip install -e '.[spark]'); make test installs it")
+                    "here: `make test-spark` runs these (CI does)")
 
 from mkt_lessons import constants as K  # noqa: E402
 from mkt_lessons import data, features, scale, synth  # noqa: E402
