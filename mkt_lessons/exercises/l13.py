@@ -36,19 +36,24 @@ def namespace() -> dict:
 
 
 # --------------------------------------------------------------------------- q1
-def _idf(kind: str = "smooth") -> float:
+def _n_reviews() -> int:
+    return len(_reviews())
+
+
+@functools.lru_cache(maxsize=1)
+def _df() -> int:
+    """In how many reviews the word occurs (at least once)."""
     from mkt_lessons import text
 
-    docs = _reviews()["text"]
-    n = len(docs)
-    df = int(sum(WORD in set(text.tokenize(d)) for d in docs))
+    return int(sum(WORD in set(text.tokenize(d)) for d in _reviews()["text"]))
+
+
+def _idf(kind: str = "smooth") -> float:
+    n, df = _n_reviews(), _df()
     if kind == "plain":
         return math.log(n / df) + 1
     if kind == "no_plus_one":
         return math.log((1 + n) / (1 + df))
-    if kind == "count":  # term occurrences instead of documents
-        tf = int(sum(text.tokenize(d).count(WORD) for d in docs))
-        return math.log((1 + n) / (1 + tf)) + 1
     return math.log((1 + n) / (1 + df)) + 1
 
 
@@ -60,9 +65,9 @@ q1 = ValueProblem(
               (lambda: _idf("no_plus_one"),
                "Almost: you left out the final + 1 (it keeps a term found in every review from "
                "getting weight 0)."),
-              (lambda: _idf("count"),
-               "You counted how often the word occurs; df counts the *reviews* that contain it "
-               "(at least once).")],
+              (lambda: math.log10((1 + _n_reviews()) / (1 + _df())) + 1,
+               "You used the base-10 logarithm; the formula (and scikit-learn) use the natural "
+               "logarithm, ln (`math.log` or `np.log`).")],
     hint="Count the reviews whose tokens (text.tokenize) contain the word: that is df(t). "
          "Then apply the formula of section 2 with n = the number of reviews. You can check "
          "against `tf.idf` of text.tfidf_matrix.",
@@ -148,37 +153,42 @@ q2 = FunctionProblem(
 
 
 # --------------------------------------------------------------------------- q3
-def _five_star_negative(kind: str = "share") -> float:
+def _good_rating_share(kind: str = "share") -> float:
     rv = _reviews()
-    five = rv["rating"] == 5
+    good = rv["rating"] >= 4
     neg = rv["lexicon"] == "negative"
     if kind == "all":
-        return float((five & neg).mean())
-    if kind == "of_negative":
-        return float((five & neg).sum() / neg.sum())
+        return float((good & neg).mean())
+    if kind == "reverse":
+        return float(neg[good].mean())
+    if kind == "five":
+        return float((rv["rating"] == 5)[neg].mean())
     if kind == "not_positive":
-        return float((rv.loc[five, "lexicon"] != "positive").mean())
-    return float(neg[five].mean())
+        npos = rv["lexicon"] != "positive"
+        return float(good[npos].mean())
+    return float(good[neg].mean())
 
 
 q3 = ValueProblem(
-    "five_star_negative", _five_star_negative, rtol=0, atol=5e-4 + 1e-12,
-    mistakes=[(lambda: _five_star_negative("all"),
-               "You divided by all reviews. The question is a share *of 5-star reviews*: "
-               "divide by their number."),
-              (lambda: _five_star_negative("of_negative"),
-               "That is the share of negative texts that have 5 stars; the question asks the "
-               "reverse: of the 5-star reviews, how many read negative?"),
-              (lambda: _five_star_negative("not_positive"),
-               "You counted the neutral texts (score exactly 0) as negative too: count only the "
+    "good_rating_share", _good_rating_share, rtol=0, atol=5e-4 + 1e-12,
+    mistakes=[(lambda: _good_rating_share("all"),
+               "You divided by all reviews. The question is a share *of the reviews whose text "
+               "is negative*: divide by their number."),
+              (lambda: _good_rating_share("reverse"),
+               "That is the share of 4-5 star reviews whose text is negative; the question asks "
+               "the reverse: of the negative texts, how many carry 4 or 5 stars?"),
+              (lambda: _good_rating_share("five"),
+               "You counted 5-star reviews only; 'a good rating' here means 4 or 5 stars."),
+              (lambda: _good_rating_share("not_positive"),
+               "You counted the neutral texts (score exactly 0) as negative too: keep only the "
                "label 'negative'.")],
-    hint="Keep the rows of `rv` with rating 5, then take the mean of (lexicon label == "
-         "'negative') over them.",
+    hint="Keep the rows of `rv` whose lexicon label is 'negative', then take the mean of "
+         "(rating >= 4) over them.",
     solution="""
-        five_star_negative = (rv.loc[rv["rating"] == 5, "lexicon"] == "negative").mean()
+        good_rating_share = (rv.loc[rv["lexicon"] == "negative", "rating"] >= 4).mean()
     """,
-    success="Each of these is a customer who liked the product enough for 5 stars but still "
-            "wrote a complaint: the cheapest moment to fix a delivery or service problem.",
+    success="A star-rating dashboard never shows these complaints: a team reading only "
+            "1-3 star reviews misses them.",
 )
 
 PROBLEMS = collect(globals())
