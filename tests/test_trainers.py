@@ -34,7 +34,7 @@ NOTEBOOKS = sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 # Lessons whose guides are being written by others this session (issue 21). Remove a number
 # when its guide lands: test_pending_lessons_really_lack_a_guide fails until you do.
-PENDING = {"15"}
+PENDING: set[str] = set()
 
 REQUIRED = {  # section -> keywords, any of which may name its heading
     "timing": ("timing",),
