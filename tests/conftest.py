@@ -7,22 +7,11 @@ the notebooks themselves (collected from notebooks/ by the pytest configuration)
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
 import pytest
 
 from mkt_lessons._offline import block_network
-
-
-def pytest_ignore_collect(collection_path, config):
-    """Lesson 15 needs a Spark runtime (the [spark] extra, about 410 MB): it runs in
-    `make test-spark`, which CI runs; `make test` leaves it out rather than fail on purpose."""
-    spark_only = {"15_scaling_out.ipynb", "scale.py"}  # the notebook and scale's doctests
-    if collection_path.name in spark_only and collection_path.parent.name in ("notebooks", "mkt_lessons") \
-            and importlib.util.find_spec("pyspark") is None:
-        return True
-    return None
 
 
 def pytest_configure(config):
