@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-
 from badinput import Array, Date, Size, Spec, make_tests
+
 from mkt_lessons import constants
 
 SPECS = [

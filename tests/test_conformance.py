@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from badinput import _snapshot, assert_not_mutated, raised_by_us
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import NotFittedError
 
 import mkt_lessons
-from badinput import _snapshot, assert_not_mutated, raised_by_us
 
 TESTS = Path(__file__).resolve().parent
 SPEC_MODULES = [importlib.import_module(p.stem) for p in sorted(TESTS.glob("test_bad_input_*.py"))]
