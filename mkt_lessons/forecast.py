@@ -592,7 +592,10 @@ def _one_blas_thread():
 #: statsmodels' notes that are expected and explained in our docstrings, never shown:
 #: with d > 0 or D > 0 the fast "innovations_mle" method estimates the ARMA part on the
 #: differenced series - which is what an integrated model means (see :func:`fit_sarimax`).
-_EXPECTED_WARNINGS = (r"Provided `endog` series has been differenced",)
+_EXPECTED_WARNINGS = (r"Provided `endog` series has been differenced",
+                      # with regressors (GLS); a UserWarning in statsmodels 0.14.6, a
+                      # SpecificationWarning (silenced in fit_sarimax) in later releases
+                      r"Provided `endog` and `exog` series have been differenced")
 
 
 def _fit_quietly(model, **kw):
