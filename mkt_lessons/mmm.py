@@ -58,6 +58,7 @@ Design choices (and why)
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -994,8 +995,13 @@ def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bound
                for _ in range(max(n_starts - 2, 0))]
     best = None
     for x0 in starts[:n_starts]:
-        res = optimize.minimize(neg, x0 / scale, method="SLSQP", bounds=zb, constraints=cons,
-                                options={"maxiter": 500, "ftol": 1e-12})
+        with warnings.catch_warnings():
+            # older SciPy (1.13, our floor) notes each step it clips back into the bounds;
+            # the result is clipped and projected below either way
+            warnings.filterwarnings("ignore", message="Values in x were outside bounds",
+                                    category=RuntimeWarning)
+            res = optimize.minimize(neg, x0 / scale, method="SLSQP", bounds=zb, constraints=cons,
+                                    options={"maxiter": 500, "ftol": 1e-12})
         x = _project(np.clip(res.x * scale, lo, hi), lo, hi, total)
         val = revenue(x)
         if best is None or val > best[1]:
