@@ -934,19 +934,9 @@ def optimise_budget(model: MarketingMixModel | pd.DataFrame, total: float, bound
     Raises
     ------
     ValueError
-        At ``fit``: negative, missing or infinite spend or revenue; weeks not consecutive
-        7 days apart (gaps, duplicates, unsorted); ``y`` indexed by other weeks than ``X``;
-        fewer than ``n_params + 10`` weeks (ten residual degrees of freedom at least, so
-        that sigma and the intervals mean something); a channel with no spend at all; a
-        baseline term that does not vary over the weeks (e.g. no holiday week).
-
-    Notes
-    -----
-    ``y_t = b'z_t + sum_c coef_c * hill(adstock(x_c; decay_c)_t; K_c, s_c) + e_t``. The
-    Laplace covariance uses the Gauss-Newton approximation ``J'J`` of the Hessian (exact for
-    the linear part) on the scale decay -> logit, K -> log K, shape -> log shape, and
-    ``sigma^2 = RSS / (n - n_params)``. Draws of the searched parameters are clipped to the
-    search ranges.
+        A non-positive ``total``; ``bounds`` that the total cannot meet (lows above it, highs
+        below it) or that name unknown channels; ``current`` naming unknown channels or of
+        the wrong length or negative; ``max_change`` out of range.
 
     Examples
     --------

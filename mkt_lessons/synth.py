@@ -1300,6 +1300,20 @@ def _retention_table(orders: pd.DataFrame, customers: pd.DataFrame, cust: dict) 
 
 
 # --------------------------------------------------------------------------- assemble
+def _acquisition_truth(acq_params: dict, by_channel: pd.DataFrame) -> dict:
+    """truth.json's acquisition section (the same in both data versions)."""
+    return {
+        "cost_per_acquisition": CPA,
+        "customers_per_dollar": {c: 1 / v for c, v in CPA.items()},
+        "organic_share": ORGANIC_SHARE,
+        **acq_params,
+        "note": "expected weekly new customers = spend / CPA per channel + organic; "
+                "counts are Poisson conditioned on the total (multinomial)",
+        "new_customers_by_channel": {c: int(v) for c, v in by_channel["new_customers"].items()},
+        "expected_new_customers_by_channel": {c: float(v) for c, v in by_channel["expected_new_customers"].items()},
+    }
+
+
 def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS, version: int = 2) -> Store:
     """Generate the whole shop: tables and truth.
 
@@ -1379,16 +1393,7 @@ def _generate_v1(seed: int, n_customers: int) -> Store:
         "n_customers": int(n_customers),
         "window": {"start": str(START.date()), "end": str(END.date())},
         "currency": "USD",
-        "acquisition": {
-            "cost_per_acquisition": CPA,
-            "customers_per_dollar": {c: 1 / v for c, v in CPA.items()},
-            "organic_share": ORGANIC_SHARE,
-            **acq_params,
-            "note": "expected weekly new customers = spend / CPA per channel + organic; "
-                    "counts are Poisson conditioned on the total (multinomial)",
-            "new_customers_by_channel": {c: int(v) for c, v in by_channel["new_customers"].items()},
-            "expected_new_customers_by_channel": {c: float(v) for c, v in by_channel["expected_new_customers"].items()},
-        },
+        "acquisition": _acquisition_truth(acq_params, by_channel),
         "personas": PERSONAS,
         "channel_persona_tilt": CHANNEL_PERSONA_TILT,
         "persona_counts": {p: int((latent["persona_idx"] == i).sum()) for i, p in enumerate(personas)},
@@ -1558,16 +1563,7 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
         "currency": "USD",
         "margin": {"cogs_share_of_list_price": COGS_SHARE,
                    "margin": "revenue - cogs_share x quantity x unit_price"},
-        "acquisition": {
-            "cost_per_acquisition": CPA,
-            "customers_per_dollar": {c: 1 / v for c, v in CPA.items()},
-            "organic_share": ORGANIC_SHARE,
-            **acq_params,
-            "note": "expected weekly new customers = spend / CPA per channel + organic; "
-                    "counts are Poisson conditioned on the total (multinomial)",
-            "new_customers_by_channel": {c: int(v) for c, v in by_channel["new_customers"].items()},
-            "expected_new_customers_by_channel": {c: float(v) for c, v in by_channel["expected_new_customers"].items()},
-        },
+        "acquisition": _acquisition_truth(acq_params, by_channel),
         "personas": PERSONAS,
         "channel_persona_tilt": CHANNEL_PERSONA_TILT,
         "persona_counts": {p: int((pidx == i).sum()) for i, p in enumerate(personas)},
