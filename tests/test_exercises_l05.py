@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkt_lessons.exercises import l05
+from mkt_lessons.exercises import ____, l05
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +13,7 @@ def ns():
 
 
 def test_problem_list():
-    assert [p.name for p in l05.PROBLEMS] == ["q1", "q2", "q3", "q4"]
+    assert [p.name for p in l05.PROBLEMS] == ["q1", "q2", "q3", "q4", "q5"]
 
 
 def test_q1_wrong_answers(ns):
@@ -101,7 +101,39 @@ def test_q3_wrong_answers(ns):
         == "incorrect"
 
 
-def test_q4_is_a_thought_problem(capsys):
-    assert l05.q4.grade(None).status == "blank"
-    l05.q4.solution()
+def test_q4_cosine_agrees_with_scikit_learn_and_names_the_mistakes():
+    import numpy as np
+    from scipy.spatial import distance
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    # the reference against scikit-learn on every case, and a hand case: (3,4).(4,3) = 24 of 25
+    for u, v in l05._cosine_cases():
+        assert l05._cosine(u, v) == pytest.approx(cosine_similarity([u], [v])[0, 0])
+    assert l05._cosine([3.0, 4.0], [4.0, 3.0]) == pytest.approx(0.96)
+
+    def right(u, v):
+        return float(np.dot(u, v) / np.sqrt(np.dot(u, u) * np.dot(v, v)))
+
+    assert l05.q4.grade(right).correct
+    assert l05.q4.grade(lambda u, v: 1 - distance.cosine(u, v)).correct
+    for wrong, words in [(lambda u, v: float(u @ v), "dot product"),
+                         (distance.cosine, "distance"),
+                         (lambda u, v: float(u @ v / np.linalg.norm(u)), "only one"),
+                         (lambda u, v: float(np.linalg.norm(u - v)), "Euclidean")]:
+        result = l05.q4.grade(wrong)
+        assert result.status == "incorrect" and words in result.message
+
+    def blank(u, v):
+        return ____
+
+    assert l05.q4.grade(blank).status == "blank"
+
+
+def test_q4_hint_does_not_give_the_code():
+    assert "u @ v /" not in l05.q4._hint
+
+
+def test_q5_is_a_thought_problem(capsys):
+    assert l05.q5.grade(None).status == "blank"
+    l05.q5.solution()
     assert "oracle" in capsys.readouterr().out

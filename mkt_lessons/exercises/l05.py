@@ -156,8 +156,79 @@ q3 = ValueProblem(
             "deep dive below does that).",
 )
 
-q4 = ThoughtProblem(
-    "q4_answer",
+
+def _cosine(u, v):
+    import numpy as np
+
+    u, v = np.asarray(u, dtype=float), np.asarray(v, dtype=float)
+    return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+def _cosine_cases():
+    import numpy as np
+
+    return [
+        (np.array([1.0, 0.0, 0.0]), np.array([1.0, 0.0, 0.0])),
+        (np.array([1.0, 2.0, 0.0]), np.array([2.0, 4.0, 0.0])),   # same direction, twice as long
+        (np.array([1.0, 0.0]), np.array([0.0, 1.0])),             # no word in common
+        (np.array([3.0, 4.0]), np.array([4.0, 3.0])),             # 24 / 25 by hand
+        (np.array([1.0, 1.0, 0.0, 2.0]), np.array([0.0, 3.0, 1.0, 1.0])),
+        (np.array([0.2, 0.0, 0.5, 0.1, 0.0]), np.array([0.0, 0.3, 0.4, 0.0, 0.9])),
+    ]
+
+
+def _dot_only(u, v):
+    import numpy as np
+
+    return float(np.asarray(u, dtype=float) @ np.asarray(v, dtype=float))
+
+
+def _cosine_distance(u, v):
+    return 1.0 - _cosine(u, v)
+
+
+def _one_norm(u, v):
+    import numpy as np
+
+    u, v = np.asarray(u, dtype=float), np.asarray(v, dtype=float)
+    return float(u @ v / np.linalg.norm(u))
+
+
+def _euclidean(u, v):
+    import numpy as np
+
+    return float(np.linalg.norm(np.asarray(u, dtype=float) - np.asarray(v, dtype=float)))
+
+
+q4 = FunctionProblem(
+    "cosine", _cosine, _cosine_cases,
+    mistakes=[
+        (_dot_only,
+         "Your function returns the plain dot product. It equals the cosine only when both "
+         "vectors have length 1 (TF-IDF rows do, by default); for other vectors divide by the "
+         "two lengths, so that a long description does not look more similar just for being long."),
+        (_cosine_distance,
+         "Your function returns 1 - cosine, the cosine *distance* (what "
+         "`scipy.spatial.distance.cosine` computes). A similarity is 1 for the same direction."),
+        (_one_norm,
+         "You divide by the length of only one vector; the cosine divides by both lengths."),
+        (_euclidean,
+         "That is the Euclidean distance between the vectors, not the cosine of the angle "
+         "between them: it grows with length and is 0, not 1, for identical vectors."),
+    ],
+    hint="The cosine of the angle between two vectors is their dot product divided by the "
+         "product of their lengths. `u @ v` is a dot product; `np.linalg.norm(u)` is a length. "
+         "Section 4 did the same for two products' buyer sets.",
+    solution='''
+        def cosine(u, v):
+            return u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+    ''',
+    success="The content recommender ranks products by exactly this number between their "
+            "TF-IDF rows: try `cosine(row, content.item_vectors_[1].toarray().ravel())`.",
+)
+
+q5 = ThoughtProblem(
+    "q5_answer",
     explanation="Popularity shows the same two dozen best sellers to everyone (tiny coverage) and "
                 "finds far fewer of the products customers go on to buy. Item-kNN more than "
                 "doubles precision@10 and covers most of the catalogue, so it is the better "
