@@ -22,6 +22,11 @@ def ns(request):
     return namespace
 
 
+def test_hints_nudge_without_giving_the_code():
+    assert "frequency') >= 2" not in l15.q1._hint and ".count()" not in l15.q1._hint
+    assert "yyyy-MM" not in l15.q2._hint and "F.sum" not in l15.q2._hint
+
+
 def test_there_are_four_problems():
     assert [p.name for p in l15.PROBLEMS] == ["q1", "q2", "q3", "q4"]
 

@@ -55,8 +55,9 @@ q1 = ValueProblem(
     mistakes=[(lambda: _repeat_customers(whole_history=True),
                "You counted orders over the whole table: use the features as of `CUTOFF` "
                "(`feats_sdf`), whose `frequency` counts only orders up to the cut-off.")],
-    hint="`feats_sdf` is a Spark DataFrame with a `frequency` column. Filter it with "
-         "`.where(F.col('frequency') >= 2)` and count the rows with `.count()`.",
+    hint="Which column of `feats_sdf` counts a customer's orders up to the cut-off? A Spark "
+         "DataFrame keeps the rows you ask for with `.where(...)` (a column expression built "
+         "with `F.col`), and an *action* turns the plan into a number.",
     solution="repeat_customers = feats_sdf.where(F.col('frequency') >= 2).count()",
     success="`.count()` is an action: only now did Spark read, filter, shuffle and aggregate.",
 )
@@ -66,9 +67,10 @@ q2 = ValueProblem(
     mistakes=[(lambda: _monthly_revenue(by_month_number=True),
                "You grouped by the month number (1-12), which adds up January 2023 and January "
                "2024: group by year and month, e.g. `F.date_format('order_date', 'yyyy-MM')`.")],
-    hint="Group `orders_sdf` by `F.date_format('order_date', 'yyyy-MM').alias('month')`, "
-         "sum the revenue, collect it with `.toPandas()`, then make a Series indexed by "
-         "month (sorted) and round it to the cent.",
+    hint="A month is a year *and* a month. `F.date_format` writes a date as text in a pattern "
+         "you choose (its pattern letters are Java's date-format letters); group "
+         "`orders_sdf` by that, add up the revenue, and bring the small result back to pandas. "
+         "The checker wants a Series indexed by month in order, in dollars to the cent.",
     solution='''
         monthly = (orders_sdf.groupBy(F.date_format("order_date", "yyyy-MM").alias("month"))
                    .agg(F.sum("revenue").alias("revenue")).toPandas())
