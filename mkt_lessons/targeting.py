@@ -593,9 +593,10 @@ def recalibrate_by_band(scores: Any, y_true: Any, bands: Any, *, new_scores: Any
     ------
     ValueError
         If lengths differ, ``y_true`` is not 0/1, scores are outside [0, 1] or NaN, a band
-        label is missing, a band has only 0s or only 1s (its correction would be infinite),
-        a new band never occurs in the reference, only one of ``new_scores``/``new_bands``
-        is given, or (``"platt"``) a band's scores are all equal or separate the outcomes.
+        label is missing, a band of ``new_bands`` has only 0s or only 1s in the reference
+        (its correction would be infinite) or never occurs in it, only one of
+        ``new_scores``/``new_bands`` is given, or (``"platt"``) a band's scores are all
+        equal or separate the outcomes.
     TypeError
         If scores are not numeric.
 
