@@ -8,6 +8,10 @@ A churn model gives every customer a score. This module turns scores into decisi
 :func:`profit_curve` and :func:`best_threshold`
     The expected profit of a retention offer for every possible cut "contact the top k",
     and the cut that maximises it.
+:func:`calibration_by_band` and :func:`recalibrate_by_band`
+    Is the model calibrated within each band of customers (e.g. by days since the last
+    order), and a correction learnt per band on a period whose outcomes are known. A single
+    global correction is wrong in every band when the customer mix changes.
 :func:`campaign_list`
     Several actions (retention offer, cross-sell e-mail ...) with a profit per customer and
     action, a budget: who gets which action (used by the capstone, lesson 14).
@@ -54,7 +58,7 @@ from mkt_lessons._validation import (
 )
 
 __all__ = ["gains_table", "lift", "profit_curve", "BestThreshold", "best_threshold",
-           "campaign_list"]
+           "calibration_by_band", "recalibrate_by_band", "campaign_list"]
 
 
 # --------------------------------------------------------------------------- validation
@@ -414,6 +418,229 @@ def best_threshold(scores: Any, *, value: Any, cost: Any, uplift: float = 1.0,
     return BestThreshold(threshold=float(row["threshold"]), k=int(row["k"]),
                          fraction=float(row["fraction"]), profit=float(profit[best]), use=use,
                          rank_by=curve.attrs["rank_by"])
+
+
+# --------------------------------------------------------------------------- calibration by band
+_CALIBRATION_METHODS = ("shift", "platt")
+_EPS = 1e-6  # scores are clipped to [_EPS, 1 - _EPS] before taking log-odds
+
+
+def _as_bands(bands: Any, n: int, name: str = "bands") -> np.ndarray:
+    return check_1d(bands, f"{name} (one band label per score)", kind="any", length=n)
+
+
+def _as_probabilities(scores: Any, name: str = "scores") -> np.ndarray:
+    s = _as_1d_float(scores, name)
+    if (s < 0).any() or (s > 1).any():
+        raise ValueError(f"{name} must be probabilities in [0, 1], got min {s.min():.3g}, "
+                         f"max {s.max():.3g}")
+    return s
+
+
+def _band_order(labels: np.ndarray) -> list:
+    """Distinct band labels in sorted order (or first-seen order if they cannot be sorted)."""
+    uniq = list(pd.unique(pd.Series(labels, dtype=object)))
+    try:
+        return sorted(uniq)
+    except TypeError:
+        return uniq
+
+
+def calibration_by_band(y_true: Any, scores: Any, bands: Any) -> pd.DataFrame:
+    """Predicted against observed rate within each band (e.g. recency band) of customers.
+
+    A model can be calibrated on average and wrong in every group: too high for one band,
+    too low for another. This table shows it: for each band, the mean predicted probability
+    next to the observed share of 1s.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+        Observed outcome per customer (1 = churned).
+    scores : array-like of float
+        Predicted probabilities in [0, 1].
+    bands : array-like
+        A band label per customer (strings, integers, an ordered categorical ...), no missing
+        values.
+
+    Returns
+    -------
+    DataFrame
+        One row per band (index ``band``, sorted; a categorical keeps its category order and
+        drops empty categories), columns ``n``, ``predicted`` (mean score), ``observed``
+        (share of 1s), ``gap`` (= predicted - observed) and ``se`` (binomial standard error
+        of ``observed``, ``sqrt(observed * (1 - observed) / n)``: a gap of more than about
+        two ``se`` is not noise).
+
+    Raises
+    ------
+    ValueError
+        If the inputs differ in length, ``y_true`` is not 0/1, scores are outside [0, 1] or
+        NaN, or a band label is missing.
+    TypeError
+        If scores are not numeric.
+
+    Examples
+    --------
+    >>> t = calibration_by_band([1, 0, 0, 0], [0.5, 0.5, 0.2, 0.2], ["new", "new", "old", "old"])
+    >>> t[["n", "predicted", "observed"]].to_dict("index")
+    {'new': {'n': 2, 'predicted': 0.5, 'observed': 0.5}, 'old': {'n': 2, 'predicted': 0.2, 'observed': 0.0}}
+    """
+    s = _as_probabilities(scores)
+    y = _as_labels(y_true, len(s))
+    b = _as_bands(bands, len(s))
+    if isinstance(bands, pd.Series) and isinstance(bands.dtype, pd.CategoricalDtype):
+        order = [c for c in bands.cat.categories if (b == c).any()]
+    else:
+        order = _band_order(b)
+    rows = []
+    for band in order:
+        m = b == band
+        obs = float(y[m].mean())
+        rows.append({"band": band, "n": int(m.sum()), "predicted": float(s[m].mean()),
+                     "observed": obs})
+    out = pd.DataFrame(rows).set_index("band")
+    out["gap"] = out["predicted"] - out["observed"]
+    out["se"] = np.sqrt(out["observed"] * (1 - out["observed"]) / out["n"])
+    return out
+
+
+def _fit_shift(z: np.ndarray, y: np.ndarray) -> float:
+    """The intercept ``d`` with sum(expit(z + d)) = sum(y): the maximum-likelihood intercept
+    of a logistic model with offset ``z`` (Newton's method on a concave likelihood)."""
+    from scipy.special import expit
+
+    target, d = y.sum(), 0.0
+    for _ in range(200):
+        p = expit(z + d)
+        grad, hess = target - p.sum(), (p * (1 - p)).sum()
+        step = float(np.clip(grad / max(hess, 1e-300), -5.0, 5.0))
+        d += step
+        if abs(step) < 1e-12:
+            break
+    return d
+
+
+def _fit_platt(z: np.ndarray, y: np.ndarray, band: Any) -> tuple[float, float]:
+    """Intercept and slope of the logistic regression of ``y`` on ``z`` (Newton / IRLS)."""
+    from scipy.special import expit
+
+    if np.ptp(z) == 0:
+        raise ValueError(f"bands: every score in band {band!r} is the same, so a slope cannot be "
+                         "estimated; use method='shift'")
+    z0, z1 = z[y == 0], z[y == 1]
+    if z0.max() <= z1.min() or z1.max() <= z0.min():
+        raise ValueError(f"bands: the scores separate the outcomes perfectly in band {band!r}, "
+                         "so the Platt fit has no finite solution; use method='shift'")
+    X = np.column_stack([np.ones_like(z), z])
+    beta = np.array([_fit_shift(z, y), 1.0])  # start from the shift solution
+    for _ in range(100):
+        p = expit(X @ beta)
+        grad = X.T @ (y - p)
+        hess = (X * (p * (1 - p))[:, None]).T @ X
+        step = np.linalg.solve(hess, grad)
+        beta = beta + step
+        if np.abs(step).max() < 1e-10:
+            break
+    if not np.all(np.isfinite(beta)):  # pragma: no cover - excluded by the checks above
+        raise ValueError(f"bands: the Platt fit did not converge in band {band!r}; use method='shift'")
+    return float(beta[0]), float(beta[1])
+
+
+def recalibrate_by_band(scores: Any, y_true: Any, bands: Any, *, new_scores: Any = None,
+                        new_bands: Any = None, method: str = "shift") -> np.ndarray:
+    """Recalibrate probabilities separately within each band, from a labelled reference set.
+
+    A single correction for everybody (e.g. shifting all log-odds so the mean matches last
+    year's churn rate) assumes the customer mix did not change. When it did — say, many more
+    customers are now silent for a long time — the overall rate moves while the rate within
+    each band does not, and a global shift then mis-predicts every band. Correcting within
+    bands keeps what the mix change explains.
+
+    The correction is learnt on ``scores``/``y_true``/``bands`` (a period whose outcomes are
+    known, e.g. the same season a year earlier scored by the model) and applied to
+    ``new_scores``/``new_bands`` (today's customers). With ``z = logit(score)``:
+
+    * ``method="shift"``: within band ``b``, ``p = expit(z + d_b)`` with ``d_b`` such that the
+      mean recalibrated probability equals the band's observed rate (the maximum-likelihood
+      intercept of a logistic model with offset ``z``); the ranking within a band is kept.
+    * ``method="platt"``: within band ``b``, ``p = expit(a_b + c_b * z)``, the unpenalised
+      logistic regression of ``y_true`` on ``z`` (Platt scaling per band).
+
+    Scores of exactly 0 or 1 are clipped to ``[1e-6, 1 - 1e-6]`` before taking log-odds.
+
+    Parameters
+    ----------
+    scores : array-like of float
+        Reference probabilities in [0, 1].
+    y_true : array-like of 0/1
+        Reference outcomes (1 = churned).
+    bands : array-like
+        Reference band label per customer (no missing values).
+    new_scores, new_bands : array-like, optional
+        The probabilities to recalibrate and their bands (give both or neither; default:
+        the reference ``scores`` and ``bands`` themselves). Every band of ``new_bands`` must
+        occur in ``bands``.
+    method : {"shift", "platt"}
+        One intercept per band, or an intercept and a slope per band.
+
+    Returns
+    -------
+    ndarray
+        Recalibrated probabilities, one per new score, in the order given.
+
+    Raises
+    ------
+    ValueError
+        If lengths differ, ``y_true`` is not 0/1, scores are outside [0, 1] or NaN, a band
+        label is missing, a band of ``new_bands`` has only 0s or only 1s in the reference
+        (its correction would be infinite) or never occurs in it, only one of
+        ``new_scores``/``new_bands`` is given, or (``"platt"``) a band's scores are all
+        equal or separate the outcomes.
+    TypeError
+        If scores are not numeric.
+
+    Examples
+    --------
+    Two bands; the model predicts 0.5 in both, but band "a" churns at 3/4 and band "b" at 1/4:
+
+    >>> p = recalibrate_by_band([0.5] * 8, [1, 1, 1, 0, 1, 0, 0, 0], list("aaaabbbb"),
+    ...                         new_scores=[0.5, 0.5], new_bands=["a", "b"])
+    >>> p.round(3).tolist()
+    [0.75, 0.25]
+    """
+    from scipy.special import expit, logit
+
+    s = _as_probabilities(scores)
+    y = _as_labels(y_true, len(s)).astype(float)
+    b = _as_bands(bands, len(s))
+    method = check_option(method, "method", _CALIBRATION_METHODS)
+    if (new_scores is None) != (new_bands is None):
+        raise ValueError("new_scores and new_bands go together: give both or neither")
+    if new_scores is None:
+        s_new, b_new = s, b
+    else:
+        s_new = _as_probabilities(new_scores, "new_scores")
+        b_new = _as_bands(new_bands, len(s_new), "new_bands")
+    known = set(pd.unique(pd.Series(b, dtype=object)))
+    unseen = [v for v in _band_order(b_new) if v not in known]
+    if unseen:
+        raise ValueError(f"new_bands has band(s) {unseen[:5]} that never occur in bands: there "
+                         "is nothing to learn their correction from")
+    z, z_new = logit(np.clip(s, _EPS, 1 - _EPS)), logit(np.clip(s_new, _EPS, 1 - _EPS))
+    out = np.empty(len(s_new))
+    for band in _band_order(b_new):
+        ref, new = b == band, b_new == band
+        rate = y[ref].mean()
+        if rate in (0.0, 1.0):
+            raise ValueError(f"y_true is all {int(rate)} in band {band!r} of bands: its correction "
+                             "would be infinite; merge it with a neighbouring band")
+        if method == "shift":
+            out[new] = expit(z_new[new] + _fit_shift(z[ref], y[ref]))
+        else:
+            a, c = _fit_platt(z[ref], y[ref], band)
+            out[new] = expit(a + c * z_new[new])
+    return out
 
 
 # --------------------------------------------------------------------------- campaign list

@@ -10,6 +10,7 @@ from mkt_lessons import targeting
 
 Y = np.array([1, 0, 1, 0, 0, 1])
 S = np.array([0.9, 0.8, 0.3, 0.1, 0.4, 0.7])
+B = np.array(["a", "b", "a", "b", "a", "b"], dtype=object)
 
 
 def _profits():
@@ -42,6 +43,23 @@ SPECS = [
           "uplift": Real(low=0, high=1), "use": Option(), "rank_by": Option()},
          extra=[("noy:use", lambda kw: {**kw, "use": "realised"}, ValueError),
                 ("nan:value", lambda kw: {**kw, "value": np.r_[np.nan, S[1:]]}, ValueError)]),
+    Spec(targeting.calibration_by_band, lambda: dict(y_true=Y.copy(), scores=S.copy(), bands=B.copy()),
+         {"y_true": Array(), "scores": Array(), "bands": Array(numeric=False)},
+         extra=[("above:scores", lambda kw: {**kw, "scores": S + 1}, ValueError),
+                ("length:bands", lambda kw: {**kw, "bands": B[:2]}, ValueError),
+                ("notbinary:y_true", lambda kw: {**kw, "y_true": [2, 0, 1, 0, 0, 1]}, ValueError)]),
+    Spec(targeting.recalibrate_by_band,
+         lambda: dict(scores=S.copy(), y_true=Y.copy(), bands=B.copy(), new_scores=S[:2].copy(),
+                      new_bands=B[:2].copy()),
+         {"scores": Array(), "y_true": Array(), "bands": Array(numeric=False),
+          "new_scores": Array(), "new_bands": Array(numeric=False), "method": Option()},
+         extra=[("above:scores", lambda kw: {**kw, "scores": S + 1}, ValueError),
+                ("below:new_scores", lambda kw: {**kw, "new_scores": [-0.1, 0.5]}, ValueError),
+                ("length:new_bands", lambda kw: {**kw, "new_bands": B[:1]}, ValueError),
+                ("unseen:new_bands", lambda kw: {**kw, "new_bands": np.array(["z", "a"], dtype=object)},
+                 ValueError),
+                ("alone:new_scores", lambda kw: {**kw, "new_bands": None}, ValueError),
+                ("allsame:y_true", lambda kw: {**kw, "y_true": [1, 0, 1, 0, 1, 0]}, ValueError)]),
     Spec(targeting.campaign_list,
          lambda: dict(expected_profit=_profits(), cost={"offer": 4.0, "email": 0.1}, budget=5.0),
          {"expected_profit": __import__("badinput").Table(numeric=["offer", "email"]),

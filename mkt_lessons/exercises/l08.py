@@ -202,9 +202,11 @@ q6 = ThoughtProblem(
                 "change in the probability of staying caused by the offer. Measure it with a "
                 "randomised campaign that keeps a hold-out group (lesson 07), then rank by "
                 "uplift x value - cost (an uplift model: two models, or a model of the "
-                "treatment-control difference). Until then, excluding the customers silent for "
-                "a long time (the active base) is a cheap guard, and the campaign itself "
-                "should carry a hold-out so that its real effect is known afterwards.",
+                "treatment-control difference; lesson 11 does it with the shop's voucher "
+                "test). Until then, restricting the list to an active base defined from the "
+                "data (here an order in the last 365 days: longer silences almost never ended "
+                "in a repeat order) is a cheap guard, and the campaign itself should carry a "
+                "hold-out so that its real effect is known afterwards.",
 )
 
 PROBLEMS = collect(globals())
