@@ -923,7 +923,7 @@ def compare_plans(plans: Any, true_profit: pd.Series | None = None, *,
         truth = pd.Series(check_1d(true_profit, "true_profit", min_len=1), index=true_profit.index)
     rows = {}
     for name, plan in plans.items():
-        check_str(name, "a plan's name")
+        check_str(name, "a plan name (a key of plans)")
         if not isinstance(plan, pd.Series):
             raise TypeError(f"plans[{name!r}] must be a Series of expected profit indexed by the "
                             f"contacted customers, got {describe(plan)}")
