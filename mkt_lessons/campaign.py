@@ -60,12 +60,12 @@ import pandas as pd
 
 from mkt_lessons import features as F
 from mkt_lessons._validation import (
-    check_option,
     check_1d,
     check_bool,
     check_date,
     check_frame,
     check_int,
+    check_option,
     check_real,
     check_str,
     describe,
