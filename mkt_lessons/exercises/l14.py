@@ -47,7 +47,7 @@ def _plan_inputs() -> dict:
     n_orders = orders_in_window(orders, eligible, send_day, HORIZON)
     t = test["treatment"]
     response = uplift_scores(X, t, n_orders)
-    p_buy_voucher = uplift_scores(X, t, test["purchased_60d"])["treated"].clip(0, 1)
+    p_buy_voucher = uplift_scores(X, t, (n_orders > 0).astype(int))["treated"].clip(0, 1)
     profits = voucher_profits(response["uplift"], value["order_value"], p_buy_voucher,
                               margin=MARGIN, contact_cost=CONTACT_COST,
                               voucher_share=VOUCHER_SHARE)
