@@ -700,8 +700,9 @@ def uplift_scores(X: pd.DataFrame, treatment: Any, y: Any, *, learner: Any = Non
     X : DataFrame
         Pre-treatment features, one row per customer (index = customer id), numbers only.
     treatment : array-like of 0/1
+        In the rows' order (a Series must have ``X``'s index).
     y : array-like of float
-        The outcome (e.g. orders in the test's window, or 0/1 purchase).
+        The outcome (e.g. orders in the test's window, or 0/1 purchase); as ``treatment``.
     learner : uplift estimator, optional
         Anything with ``fit(X, treatment, y)`` and ``predict(X)`` (uplift) from
         :mod:`mkt_lessons.uplift`; default ``XLearner(random_state=random_state)``. With
@@ -737,6 +738,10 @@ def uplift_scores(X: pd.DataFrame, treatment: Any, y: Any, *, learner: Any = Non
 
     X = _check_features(X)
     n = len(X)
+    for name, v in (("treatment", treatment), ("y", y)):
+        if isinstance(v, pd.Series) and len(v) == n and not v.index.equals(X.index):
+            raise ValueError(f"{name} is a Series whose index is not X's: align it first "
+                             f"(e.g. {name}.loc[X.index]) so each row is the same customer")
     t = check_1d(treatment, "treatment", kind="binary", length=n)
     yy = check_1d(y, "y", length=n)
     random_state = check_int(random_state, "random_state", low=0)

@@ -144,6 +144,8 @@ SPECS += [
                 ("dupindex:X", lambda kw: {**kw, "X": kw["X"].set_axis(["C0"] * 40)}, ValueError),
                 ("nonbinary:treatment", lambda kw: {**kw, "treatment": np.tile([0, 2], 20)}, ValueError),
                 ("short:y", lambda kw: {**kw, "y": kw["y"][:-1]}, ValueError),
+                ("misaligned:y", lambda kw: {**kw, "y": pd.Series(kw["y"], index=kw["X"].index[::-1])},
+                 ValueError),
                 ("notlearner:learner", lambda kw: {**kw, "learner": "xlearner"}, TypeError)]),
     Spec(campaign.assumed_response,
          lambda: dict(value=pd.DataFrame({"p_alive": [1.0, 0.2], "expected_orders": [0.5, 0.1]},
