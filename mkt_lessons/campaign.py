@@ -1,26 +1,41 @@
 """Lesson 14 (capstone): the steps of a campaign plan as small, reusable functions.
 
-The capstone ties the course together: segment (lesson 04), churn risk (08), products to
-feature (05), expected profit per action, a budget (:func:`mkt_lessons.targeting.campaign_list`).
-This module holds the parts that are specific to the plan, so that a team can run the same
-plan on its own tables by changing only the loading cell of the notebook:
+The capstone (version 2) plans a retention-voucher campaign from *estimated* value and
+*estimated* response, and - because the bundled shop is simulated - grades the plan
+against the truth. Its steps:
 
-* :class:`Assumptions` — every business number the plan rests on, in one place, validated;
-* :func:`churn_risk` — fit a churn model on a *past* cut-off whose label window is fully
-  observed, and score every customer as of today;
-* :func:`value_at_stake` — the gross margin a customer is expected to bring in the next
-  window if they stay active;
-* :func:`action_profits` — expected profit of each action per customer, net of its cost.
+* :func:`customer_value` - what a customer is worth over the planning horizon (lesson 10):
+  BG/NBD expected orders and probability of being alive, times an expected order value
+  that is **shrunk** towards the population (empirical Bayes on the log scale), so no single
+  outlier order drives a decision;
+* :func:`orders_in_window` - the outcome of a randomised test counted from the order log;
+* :func:`uplift_scores` - the response per customer (lesson 11): an uplift learner fitted on
+  the randomised test with **cross-fitting**, so no customer is scored by a model that saw
+  their own outcome;
+* :func:`assumed_response` - what to assume when a team has no randomised test (one uplift
+  for everyone alive; the plan is then "expected under the assumed uplift");
+* :func:`voucher_profits` - expected incremental profit = extra orders x margin x order
+  value - (contact cost + voucher cost x expected redemptions, including the customers who
+  would have bought anyway);
+* :func:`compare_plans` - what each plan expected and, where the truth is known, what it
+  truly earns.
 
-The profit model (documented again in :func:`action_profits`) is deliberately simple and
-every piece of it is an assumption to be tested with a hold-out group, not a fact.
+The budgeted choice is :func:`mkt_lessons.targeting.campaign_list`.
 
-Why a seasonal training cut-off? Churn labels depend on the season of their window: a
-window over the holidays brings many customers back, a window in spring does not. A model
-trained on a window from another season ranks customers well but predicts the wrong
-*level* of risk, and expected profit needs the level. Lesson 14 shows the backtest: trained
-on the same season a year earlier, the predicted mean churn matched the realised rate
-(0.46 vs 0.45), while models trained on the two previous quarters predicted 0.61–0.64.
+Version 1 of the capstone (kept, still public): :class:`Assumptions`, :func:`churn_risk`,
+:func:`value_at_stake` and :func:`action_profits` rank by churn risk x one assumed uplift x a
+value at stake. Lesson 14 reproduces that plan to show what it truly earns.
+
+Why shrink the order value, and why not Gamma-Gamma? On the bundled shop the Gamma-Gamma
+model's fitted ``q`` is close to 1 (heavy-tailed spend): its population mean order is several
+times the median, and every one-time buyer would be valued at it. Order values are close to
+log-normal, so :func:`customer_value` shrinks each customer's mean *log* order value towards
+the population mean with the weight a random-effects model estimates from the data
+(between- and within-customer variance), and returns the log-normal mean of the next order.
+
+Why a seasonal training cut-off (v1 :func:`churn_risk`)? Churn labels depend on the season
+of their window. A model trained on a window from another season ranks customers well but
+predicts the wrong *level* of risk, and expected profit needs the level.
 
 Anyone's data: every function takes the column names as keywords (defaults in
 :data:`mkt_lessons.constants.COLUMNS`), so a team builds one mapping in its loading cell and
@@ -50,6 +65,7 @@ from mkt_lessons._validation import (
     check_date,
     check_frame,
     check_int,
+    check_option,
     check_real,
     check_str,
     describe,
@@ -67,7 +83,8 @@ from mkt_lessons.constants import (
 )
 
 __all__ = ["ACTIONS", "Assumptions", "churn_risk", "value_at_stake", "action_profits",
-           "columns_for"]
+           "columns_for", "customer_value", "orders_in_window", "uplift_scores",
+           "assumed_response", "voucher_profits", "compare_plans"]
 
 ACTIONS = ("retention_offer", "cross_sell_email")
 
@@ -469,3 +486,467 @@ def action_profits(p_churn: pd.Series, value: pd.Series, offer_value: pd.Series,
         "retention_offer": p * uplift * v - a.retention_cost,
         "cross_sell_email": (1 - p) * a.email_uplift * a.margin * price - a.email_cost,
     }, index=index)
+
+
+# =========================================================================== version 2
+# --------------------------------------------------------------------------- value (CLV)
+def _shrunk_log_means(log_values: pd.Series, groups: pd.Series) -> tuple[pd.DataFrame, dict]:
+    """Empirical-Bayes (random-effects) means of ``log_values`` per group.
+
+    Model: ``log order value = mu + u_customer + e``, ``u ~ N(0, tau2)``, ``e ~ N(0, s2)``.
+    ``s2`` is the pooled within-customer variance (customers with 2+ orders), ``tau2`` the
+    variance of the customers' means minus the part the within-noise explains
+    (method of moments, floored at 1% of ``s2``), ``mu`` the mean of the customers' means.
+    """
+    g = log_values.groupby(groups, sort=True, observed=True)
+    n, mean = g.size(), g.mean()
+    multi = n > 1
+    if int(multi.sum()) < 2:
+        raise ValueError(f"only {int(multi.sum())} customer(s) have 2 or more orders: the "
+                         "spread of order values within a customer cannot be estimated, so "
+                         "there is nothing to shrink with; use more history")
+    dev = (log_values - g.transform("mean")) ** 2
+    s2 = float(dev.groupby(groups, observed=True).sum()[multi].sum() / (n[multi] - 1).sum())
+    s2 = max(s2, 1e-12)
+    mu = float(mean.mean())
+    tau2 = max(float(mean.var(ddof=1)) - s2 * float(np.mean(1.0 / n)), 0.01 * s2) \
+        if len(mean) > 1 else 0.01 * s2
+    precision = n / s2 + 1.0 / tau2
+    post = (n * mean / s2 + mu / tau2) / precision
+    out = pd.DataFrame({"n_orders": n.astype(np.int64), "log_mean": mean, "post_mean": post,
+                        "post_var": 1.0 / precision})
+    return out, {"mu": mu, "tau2": tau2, "s2": s2, "k": s2 / tau2}
+
+
+def customer_value(orders: pd.DataFrame, as_of: Any, *, margin: float,
+                   horizon_days: int = 60, customer_col: str = CUSTOMER_COL,
+                   date_col: str = DATE_COL, amount_col: str = AMOUNT_COL,
+                   order_col: str = ORDER_COL, data_end: Any = None,
+                   **other_cols: str | None) -> pd.DataFrame:
+    """Expected margin of every customer over the planning horizon, from history up to ``as_of``.
+
+    * ``order_value``: the expected value of the customer's next order. Each order's value
+      (sum of its lines) is taken on the log scale; the customer's mean log value is shrunk
+      towards the population mean with weight ``n / (n + k)``, ``k = s2 / tau2`` estimated
+      from the data (within- and between-customer variance of log order values, a
+      random-effects model); the result is the log-normal mean
+      ``exp(shrunk mean + (s2 + posterior variance) / 2)``. A single large order moves a
+      one-time buyer only part of the way: the data decide how far.
+    * ``p_alive`` and ``expected_orders`` (in ``horizon_days``): the BG/NBD model of lesson 10
+      (:class:`mkt_lessons.clv.BetaGeoModel`) fitted on every customer's purchase days up to
+      ``as_of``.
+    * ``expected_margin = margin x order_value x expected_orders``: the customer's value over
+      the horizon if we do nothing.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order lines (customer, order, date, amount). Lines after ``as_of`` are ignored (the
+        plan is made on ``as_of``).
+    as_of : date-like
+        The planning day; within the orders' dates.
+    margin : float
+        Gross margin share of an order's value, in (0, 1].
+    horizon_days : int
+        The planning horizon.
+    customer_col, date_col, amount_col, order_col : str
+        Column names.
+    data_end : date-like, optional
+        As in :func:`churn_risk`.
+    **other_cols
+        Other column keywords are accepted and ignored (one mapping for every function).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer id (every customer with an order up to ``as_of``): ``n_orders``,
+        ``order_value``, ``p_alive``, ``expected_orders``, ``expected_margin``.
+        ``attrs["shrinkage"]`` holds ``mu``, ``tau2``, ``s2`` and ``k``; ``attrs["bgnbd"]`` the
+        BG/NBD parameters.
+
+    Raises
+    ------
+    ValueError
+        Bad columns or dates, a non-positive order value, ``as_of`` outside the data, or fewer
+        than two customers with repeat orders (nothing to estimate the shrinkage from).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [(f"C{c}", f"O{c}-{j}", pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(d)),
+    ...          float(np.exp(rng.normal(4, 0.5))))
+    ...         for c in range(60) for j, d in enumerate(sorted(rng.choice(300, 1 + c % 4, replace=False)))]
+    >>> lines = pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "revenue"])
+    >>> v = customer_value(lines, "2024-12-31", margin=0.5, data_end="2024-12-31")
+    >>> list(v.columns)
+    ['n_orders', 'order_value', 'p_alive', 'expected_orders', 'expected_margin']
+    >>> bool(v["p_alive"].between(0, 1).all() and (v["order_value"] > 0).all())
+    True
+    """
+    from mkt_lessons import clv
+
+    _check_other_cols(other_cols)
+    margin = check_real(margin, "margin", low=0.0, high=1.0, low_open=True)
+    horizon_days = check_int(horizon_days, "horizon_days", low=1)
+    cols = {"customer_col": customer_col, "date_col": date_col, "amount_col": amount_col,
+            "order_col": order_col}
+    _check_orders(orders, cols, ["amount_col"])
+    now = _as_of(orders, as_of, date_col, data_end)
+    hist = orders.loc[orders[date_col] <= now + pd.Timedelta(days=1) - pd.Timedelta(1, "ns"),
+                      [customer_col, order_col, date_col, amount_col]]
+    totals = hist.groupby([customer_col, order_col], observed=True, sort=True)[amount_col].sum()
+    if (totals <= 0).any():
+        bad = totals[totals <= 0].index[0]
+        raise ValueError(f"orders[{amount_col!r}]: order {bad[1]!r} of customer {bad[0]!r} has a "
+                         f"total of {totals[bad]:g}; order values must be > 0 (drop returns and "
+                         "free orders first, lesson 01)")
+    table, shrink = _shrunk_log_means(np.log(totals), totals.index.get_level_values(0).to_series(
+        index=totals.index))
+    order_value = np.exp(table["post_mean"] + (shrink["s2"] + table["post_var"]) / 2.0)
+    summary = clv.summary_table(hist, now, customer_col=customer_col, date_col=date_col,
+                                amount_col=amount_col).reindex(table.index)
+    bg = clv.BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+    args = (summary["frequency"], summary["recency"], summary["T"])
+    p_alive = bg.prob_alive(*args)
+    expected = bg.expected_purchases(float(horizon_days), *args)
+    out = pd.DataFrame({"n_orders": table["n_orders"], "order_value": order_value.to_numpy(),
+                        "p_alive": np.asarray(p_alive, dtype=float),
+                        "expected_orders": np.asarray(expected, dtype=float)},
+                       index=pd.Index(table.index, name=customer_col))
+    out["expected_margin"] = margin * out["order_value"] * out["expected_orders"]
+    out.attrs["shrinkage"] = shrink
+    out.attrs["bgnbd"] = dict(bg.params_)
+    return out
+
+
+# --------------------------------------------------------------------------- outcomes
+def orders_in_window(orders: pd.DataFrame, customers: Any, start: Any, days: int, *,
+                     customer_col: str = CUSTOMER_COL, date_col: str = DATE_COL,
+                     order_col: str = ORDER_COL, **other_cols: str | None) -> pd.Series:
+    """Number of orders each customer placed in ``[start, start + days)``.
+
+    The outcome of a randomised test (e.g. the 60 days after a voucher e-mail), counted from
+    the order log. Every customer in ``customers`` appears (0 if they did not order).
+
+    Parameters
+    ----------
+    orders : DataFrame
+    customers : array-like of ids
+        The customers to count for (e.g. everyone in the test), unique.
+    start : date-like
+        The first day of the window (inclusive).
+    days : int
+        The window's length in days.
+    customer_col, date_col, order_col : str
+    **other_cols
+        Other column keywords are accepted and ignored.
+
+    Returns
+    -------
+    Series
+        ``n_orders`` indexed by customer id, in the order of ``customers``.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"customer_id": ["A", "A", "A", "B"], "order_id": ["o1", "o1", "o2", "o3"],
+    ...                       "order_date": pd.to_datetime(["2024-04-02", "2024-04-02", "2024-06-01",
+    ...                                                     "2024-03-01"])})
+    >>> orders_in_window(lines, ["A", "B", "C"], "2024-04-02", 60).tolist()
+    [1, 0, 0]
+    """
+    _check_other_cols({k: v for k, v in other_cols.items() if k != "amount_col"})
+    for key, c in (("customer_col", customer_col), ("date_col", date_col), ("order_col", order_col)):
+        check_str(c, key)
+    check_frame(orders, "orders", [customer_col, order_col, date_col],
+                keywords="customer_col=/order_col=/date_col=", ids=[customer_col, order_col],
+                dates=[date_col])
+    ids = check_1d(customers, "customers", kind="any")
+    if pd.Index(ids).has_duplicates:
+        raise ValueError("customers has duplicate ids")
+    begin = check_date(start, "start")
+    days = check_int(days, "days", low=1)
+    end = begin + pd.Timedelta(days=days)
+    inside = orders.loc[(orders[date_col] >= begin) & (orders[date_col] < end)]
+    counts = inside.groupby(customer_col, observed=True)[order_col].nunique()
+    return counts.reindex(pd.Index(ids, name=customer_col), fill_value=0).astype(np.int64) \
+        .rename("n_orders")
+
+
+# --------------------------------------------------------------------------- response
+def _check_features(X: Any) -> pd.DataFrame:
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"X must be a DataFrame of features indexed by customer id, got {describe(X)}")
+    check_frame(X, "X", numeric=list(X.columns))
+    if X.shape[1] == 0:
+        raise ValueError("X has no columns: give the learner at least one feature")
+    if X.index.has_duplicates:
+        raise ValueError("X has duplicate customer ids in its index")
+    return X
+
+
+def uplift_scores(X: pd.DataFrame, treatment: Any, y: Any, *, learner: Any = None,
+                  n_folds: int = 5, random_state: int = 0) -> pd.DataFrame:
+    """Cross-fitted (out-of-fold) uplift and outcomes per customer of a randomised test.
+
+    The customers are split into ``n_folds`` folds, stratified by treatment (so each fold
+    keeps the test's treated share); a clone of ``learner`` is fitted on the other folds and
+    predicts the customers of the held-out fold. So **no customer is scored by a model that
+    saw their own outcome**: an in-sample score partly memorises who happened to buy, which
+    flatters the ranking (lesson 11's Qini curve beat the oracle's) and makes a plan chase
+    luck.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Pre-treatment features, one row per customer (index = customer id), numbers only.
+    treatment : array-like of 0/1
+        In the rows' order (a Series must have ``X``'s index).
+    y : array-like of float
+        The outcome (e.g. orders in the test's window, or 0/1 purchase); as ``treatment``.
+    learner : uplift estimator, optional
+        Anything with ``fit(X, treatment, y)`` and ``predict(X)`` (uplift) from
+        :mod:`mkt_lessons.uplift`; default ``XLearner(random_state=random_state)``. With
+        ``predict_outcomes`` (T-, X- and S-learners) the predicted outcome with and without
+        the offer are returned too.
+    n_folds : int
+        At least 2, at most the size of the smaller group.
+    random_state : int
+        Seed of the folds (and of the default learner).
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``X``: ``uplift``, ``treated`` (predicted outcome with the offer) and
+        ``control`` (without); the last two are NaN for a learner without
+        ``predict_outcomes``.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from mkt_lessons.uplift import TLearner, simulate_uplift
+    >>> sim = simulate_uplift(1500, kind="linear", treated_share=1/3, seed=1)
+    >>> s = uplift_scores(sim.filter(like="x"), sim["treatment"], sim["y"],
+    ...                   learner=TLearner(LinearRegression()))
+    >>> list(s.columns), bool(abs(s["uplift"].mean() - sim["true_uplift"].mean()) < 0.1)
+    (['uplift', 'treated', 'control'], True)
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
+
+    from mkt_lessons.uplift import XLearner
+
+    X = _check_features(X)
+    n = len(X)
+    for name, v in (("treatment", treatment), ("y", y)):
+        if isinstance(v, pd.Series) and len(v) == n and not v.index.equals(X.index):
+            raise ValueError(f"{name} is a Series whose index is not X's: align it first "
+                             f"(e.g. {name}.loc[X.index]) so each row is the same customer")
+    t = check_1d(treatment, "treatment", kind="binary", length=n)
+    yy = check_1d(y, "y", length=n)
+    random_state = check_int(random_state, "random_state", low=0)
+    smaller = int(min(t.sum(), n - t.sum()))
+    n_folds = check_int(n_folds, "n_folds", low=2, high=max(2, smaller))
+    if smaller < n_folds:
+        raise ValueError(f"treatment has {smaller} customer(s) in its smaller group: fewer than "
+                         f"n_folds={n_folds}; every fold needs treated and control customers")
+    model = XLearner(random_state=random_state) if learner is None else learner
+    if not (hasattr(model, "fit") and hasattr(model, "predict") and hasattr(model, "get_params")):
+        raise TypeError(f"learner must be an uplift estimator with fit(X, treatment, y) and "
+                        f"predict(X), got {describe(model)}")
+    out = np.full((n, 3), np.nan)
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=random_state).split(X, t)
+    with threadpool_limits(1):  # small tables: threads fighting over cores are slower
+        for fit_rows, rows in folds:
+            m = clone(model).fit(X.iloc[fit_rows], t[fit_rows], yy[fit_rows])
+            out[rows, 0] = m.predict(X.iloc[rows])
+            if hasattr(m, "predict_outcomes"):
+                mu0, mu1 = m.predict_outcomes(X.iloc[rows])
+                out[rows, 1], out[rows, 2] = mu1, mu0
+    return pd.DataFrame(out, index=X.index.copy(), columns=["uplift", "treated", "control"])
+
+
+def assumed_response(value: pd.DataFrame, uplift: float) -> pd.DataFrame:
+    """The response to assume without a randomised test: ``uplift`` extra orders per *living* customer.
+
+    ``uplift = assumed extra orders x p_alive`` (the gone cannot be persuaded), and the
+    chance of buying with the voucher ``treated = 1 - exp(-(expected_orders + uplift))`` (a
+    Poisson count of orders in the horizon). Every number derived from it is **expected
+    under the assumed uplift**, not estimated: run a randomised test (a random hold-out of
+    the contacted) to replace the assumption.
+
+    Parameters
+    ----------
+    value : DataFrame
+        From :func:`customer_value` (needs ``p_alive`` and ``expected_orders``).
+    uplift : float
+        Assumed extra orders in the horizon for a customer who is alive, >= 0.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``value``: ``uplift``, ``treated``, ``control`` (as :func:`uplift_scores`).
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"p_alive": [1.0, 0.0], "expected_orders": [0.5, 0.0]}, index=["A", "B"])
+    >>> assumed_response(v, 0.2).round(3)
+       uplift  treated  control
+    A     0.2    0.503    0.393
+    B     0.0    0.000    0.000
+    """
+    check_frame(value, "value", ["p_alive", "expected_orders"], numeric=["p_alive", "expected_orders"],
+                non_negative=["p_alive", "expected_orders"])
+    u = check_real(uplift, "uplift", low=0.0)
+    lift = u * value["p_alive"].to_numpy(dtype=float)
+    base = value["expected_orders"].to_numpy(dtype=float)
+    return pd.DataFrame({"uplift": lift, "treated": 1 - np.exp(-(base + lift)),
+                         "control": 1 - np.exp(-base)}, index=value.index.copy())
+
+
+# --------------------------------------------------------------------------- profit
+def _aligned_to(name: str, s: Any, index: pd.Index, *, low: float | None = None,
+                high: float | None = None) -> np.ndarray:
+    if not isinstance(s, pd.Series):
+        raise TypeError(f"{name} must be a pandas Series indexed by customer id, got {describe(s)}")
+    if s.index.has_duplicates:
+        raise ValueError(f"{name} has duplicate customer ids")
+    missing = index.difference(s.index)
+    if len(missing):
+        raise ValueError(f"{name} lacks {len(missing)} customer(s) of uplift "
+                         f"(e.g. {list(missing[:3])})")
+    return check_1d(s.reindex(index), name, low=low, high=high)
+
+
+def voucher_profits(uplift: pd.Series, order_value: pd.Series, p_buy_treated: pd.Series, *,
+                    margin: float, contact_cost: float, voucher_share: float) -> pd.DataFrame:
+    """Expected incremental profit of sending the voucher to each customer (dollars).
+
+    ``incremental_margin = uplift x margin x order_value``: the extra orders the voucher
+    brings, each worth its margin. ``cost = contact_cost + voucher_share x order_value x
+    p_buy_treated``: every contact costs ``contact_cost``, and the voucher's discount is paid
+    on every redeemed order - by the persuaded *and* by the customers who would have bought
+    anyway (the redemption chance is the probability of buying **with** the voucher, not the
+    uplift). ``expected_profit = incremental_margin - cost``; doing nothing is worth 0.
+
+    Parameters
+    ----------
+    uplift : Series
+        Estimated extra orders per customer in the horizon (may be negative: sleeping dogs).
+    order_value : Series
+        Expected value of an order (e.g. ``customer_value(...)["order_value"]``), >= 0.
+    p_buy_treated : Series
+        Probability of buying (redeeming) with the voucher, in [0, 1].
+    margin : float
+        Gross margin share, in [0, 1].
+    contact_cost : float
+        Cost of one contact, >= 0.
+    voucher_share : float
+        The voucher's discount as a share of the order, in [0, 1].
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``uplift``: ``incremental_margin``, ``cost``, ``expected_profit``.
+
+    Examples
+    --------
+    >>> ids = ["A", "B"]
+    >>> voucher_profits(pd.Series([0.3, 0.0], ids), pd.Series([100.0, 100.0], ids),
+    ...                 pd.Series([0.5, 0.9], ids), margin=0.5, contact_cost=1.0,
+    ...                 voucher_share=0.15)
+       incremental_margin  cost  expected_profit
+    A                15.0   8.5              6.5
+    B                 0.0  14.5            -14.5
+    """
+    if not isinstance(uplift, pd.Series):
+        raise TypeError(f"uplift must be a pandas Series indexed by customer id, got {describe(uplift)}")
+    if len(uplift) == 0:
+        raise ValueError("uplift is empty: there are no customers to plan for")
+    if uplift.index.has_duplicates or uplift.index.hasnans:
+        raise ValueError("uplift's index must hold unique customer ids without NaN")
+    index = uplift.index
+    u = check_1d(uplift, "uplift")
+    v = _aligned_to("order_value", order_value, index, low=0.0)
+    p1 = _aligned_to("p_buy_treated", p_buy_treated, index, low=0.0, high=1.0)
+    margin = check_real(margin, "margin", low=0.0, high=1.0)
+    contact_cost = check_real(contact_cost, "contact_cost", low=0.0)
+    voucher_share = check_real(voucher_share, "voucher_share", low=0.0, high=1.0)
+    gain = u * margin * v
+    cost = contact_cost + voucher_share * v * p1
+    return pd.DataFrame({"incremental_margin": gain, "cost": cost, "expected_profit": gain - cost},
+                        index=index.copy())
+
+
+def compare_plans(plans: Any, true_profit: pd.Series | None = None, *,
+                  contact_cost: float = 0.0, reference: str | None = None) -> pd.DataFrame:
+    """What each plan expected to earn and, with the truth, what it truly earns.
+
+    Parameters
+    ----------
+    plans : dict of str -> Series
+        For each plan, the contacted customers (index) and the incremental profit the planner
+        expected from each (values, net of all costs as the planner saw them).
+    true_profit : Series, optional
+        The true incremental margin of contacting each customer (net of the offer's cost,
+        e.g. ``truth/retention_uplift.csv``'s ``uplift_margin``), indexed by customer id and
+        covering every contacted customer.
+    contact_cost : float
+        Subtracted once per contacted customer from the true margin.
+    reference : str, optional
+        A plan's name (e.g. the oracle's): adds ``share_of_reference``, each plan's true
+        profit divided by the reference plan's.
+
+    Returns
+    -------
+    DataFrame
+        One row per plan: ``contacted``, ``expected_profit`` and, with the truth,
+        ``true_profit`` (and ``share_of_reference``).
+
+    Examples
+    --------
+    >>> truth = pd.Series([10.0, -5.0, 2.0], index=["A", "B", "C"])
+    >>> plans = {"model": pd.Series([6.0, 3.0], index=["A", "B"]),
+    ...          "oracle": pd.Series([9.0, 1.0], index=["A", "C"])}
+    >>> compare_plans(plans, truth, contact_cost=1.0, reference="oracle")
+            contacted  expected_profit  true_profit  share_of_reference
+    model           2              9.0          3.0                 0.3
+    oracle          2             10.0         10.0                 1.0
+    """
+    if not hasattr(plans, "items") or isinstance(plans, pd.Series | pd.DataFrame):
+        raise TypeError(f"plans must be a dict of plan name -> Series, got {describe(plans)}")
+    if not plans:
+        raise ValueError("plans is empty: give at least one plan")
+    contact_cost = check_real(contact_cost, "contact_cost", low=0.0)
+    truth = None
+    if true_profit is not None:
+        if not isinstance(true_profit, pd.Series):
+            raise TypeError(f"true_profit must be a pandas Series indexed by customer id, got "
+                            f"{describe(true_profit)}")
+        if true_profit.index.has_duplicates:
+            raise ValueError("true_profit has duplicate customer ids")
+        truth = pd.Series(check_1d(true_profit, "true_profit", min_len=1), index=true_profit.index)
+    rows = {}
+    for name, plan in plans.items():
+        check_str(name, "a plan name (a key of plans)")
+        if not isinstance(plan, pd.Series):
+            raise TypeError(f"plans[{name!r}] must be a Series of expected profit indexed by the "
+                            f"contacted customers, got {describe(plan)}")
+        if plan.index.has_duplicates:
+            raise ValueError(f"plans[{name!r}] contacts a customer twice")
+        expected = check_1d(plan, f"plans[{name!r}]", min_len=0)
+        row = {"contacted": len(plan), "expected_profit": float(expected.sum())}
+        if truth is not None:
+            missing = plan.index.difference(truth.index)
+            if len(missing):
+                raise ValueError(f"true_profit lacks {len(missing)} customer(s) of plans[{name!r}] "
+                                 f"(e.g. {list(missing[:3])})")
+            row["true_profit"] = float(truth.loc[plan.index].sum() - contact_cost * len(plan))
+        rows[name] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    if reference is not None:
+        if truth is None:
+            raise ValueError("reference needs true_profit: the share is of the true profit")
+        check_option(reference, "reference", list(out.index))
+        out["share_of_reference"] = out["true_profit"] / out.loc[reference, "true_profit"]
+    return out

@@ -1,4 +1,5 @@
-"""The capstone's chain on someone else's data (issue 14): renamed columns, dates a year
+"""Version 1 of the capstone's chain (its functions stay public; lesson 14 still reproduces the
+v1 plan) on someone else's data (issue 14): renamed columns, dates a year
 later, a product category missing. Only the loading cell (the column mapping) changes, and
 the plan is the same as on the original data."""
 
@@ -25,7 +26,8 @@ from mkt_lessons.targeting import campaign_list
 
 def capstone_chain(orders: pd.DataFrame, products: pd.DataFrame, cols: dict, *,
                    budget: float = 1_000.0) -> dict:
-    """Notebook 14's cells, in order, with every call forwarding the column mapping."""
+    """Version 1 of notebook 14's cells, in order, with every call forwarding the column mapping.
+    (The v2 chain is tested in tests/test_campaign_chain.py.)"""
     date, customer, product = cols["date_col"], cols["customer_col"], cols["product_col"]
     as_of = orders[date].max()
     a = Assumptions()
