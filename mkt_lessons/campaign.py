@@ -17,6 +17,9 @@ against the truth. Its steps:
 * :func:`voucher_profits` - expected incremental profit = extra orders x margin x order
   value - (contact cost + voucher cost x expected redemptions, including the customers who
   would have bought anyway);
+* :func:`plan_value_from_test` - what a plan would earn, estimated **from the randomised
+  test itself** (no truth needed): among the plan's customers, the treated minus the control
+  customers' mean outcome, times the plan's size, minus the contacts, with Welch's interval;
 * :func:`compare_plans` - what each plan expected and, where the truth is known, what it
   truly earns.
 
@@ -59,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from mkt_lessons import features as F
+from mkt_lessons._results import Result
 from mkt_lessons._validation import (
     check_1d,
     check_bool,
@@ -84,7 +88,8 @@ from mkt_lessons.constants import (
 
 __all__ = ["ACTIONS", "Assumptions", "churn_risk", "value_at_stake", "action_profits",
            "columns_for", "customer_value", "orders_in_window", "uplift_scores",
-           "assumed_response", "voucher_profits", "compare_plans"]
+           "assumed_response", "voucher_profits", "compare_plans", "PlanValue",
+           "plan_value_from_test"]
 
 ACTIONS = ("retention_offer", "cross_sell_email")
 
@@ -950,3 +955,170 @@ def compare_plans(plans: Any, true_profit: pd.Series | None = None, *,
         check_option(reference, "reference", list(out.index))
         out["share_of_reference"] = out["true_profit"] / out.loc[reference, "true_profit"]
     return out
+
+
+# --------------------------------------------------------------------------- test-based value
+@dataclass(frozen=True)
+class PlanValue(Result):
+    """Result of :func:`plan_value_from_test`: what contacting a set of customers earns.
+
+    Attributes
+    ----------
+    estimate : float
+        ``n x (mean_treated - mean_control) - n x cost_per_contact``: the plan's incremental
+        outcome (e.g. 60-day margin, dollars), net of the contacts.
+    ci_low, ci_high : float
+        Welch's two-sided ``1 - alpha`` interval of ``estimate``.
+    alpha : float
+        1 - confidence level.
+    n : int
+        Customers in the plan (all of them in the test).
+    n_treated, n_control : int
+        How many of them the test treated and held out.
+    mean_treated, mean_control : float
+        Their mean outcomes.
+    per_customer : float
+        ``mean_treated - mean_control``: the incremental outcome per contacted customer,
+        before the contact cost.
+    se : float
+        Standard error of ``estimate``: ``n x sqrt(s_t^2 / n_treated + s_c^2 / n_control)``.
+    df : float
+        Welch-Satterthwaite degrees of freedom.
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    alpha: float
+    n: int
+    n_treated: int
+    n_control: int
+    mean_treated: float
+    mean_control: float
+    per_customer: float
+    se: float
+    df: float
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        """The confidence interval ``(ci_low, ci_high)``."""
+        return (self.ci_low, self.ci_high)
+
+
+def plan_value_from_test(selected: Any, test: pd.DataFrame, *, outcome_col: str,
+                         treatment_col: str = "treatment", id_col: str | None = CUSTOMER_COL,
+                         cost_per_contact: float = 0.0, alpha: float = 0.05) -> PlanValue:
+    """Estimate what contacting ``selected`` earns, from a randomised test alone (no truth).
+
+    If the plan's customers were all in a randomised test, the test already ran the plan on
+    a random part of them: the treated among them got the offer, the control customers
+    among them did not, and nothing but chance decided which. So
+
+    ``estimate = n x (mean outcome of the plan's treated - that of the plan's control)
+    - n x cost_per_contact``,
+
+    the incremental outcome of contacting all ``n`` of them. Each arm's mean is taken over
+    that arm's *own* customers, so a test that treated 1 in 3 is handled as it is (no 50/50
+    assumption), and the interval is Welch's: standard error ``n x sqrt(s_t^2 / n_t +
+    s_c^2 / n_c)`` with each arm's own variance and size, Welch-Satterthwaite degrees of
+    freedom. This is how to compare plans before (or without) any truth: a plan whose
+    interval lies above another's earns more, overlapping intervals cannot be told apart
+    with this test.
+
+    **The selection must not have seen the customers' outcomes.** Choose the plan from scores
+    fitted on the same customers' outcomes (in-sample), and it picks the treated customers
+    who happened to buy and the control customers who happened not to: the difference of
+    means is then inflated and the estimate **optimistic**, however honest the arithmetic.
+    Select with out-of-fold scores (:func:`uplift_scores`: each customer scored by a model
+    that never saw them) or with pre-treatment data only. (With a top-k selection from
+    cross-fitted scores a customer's outcome still enters the *other* folds' models, hence
+    their scores and so the cut-off; that effect is small and the tests show the estimate
+    stays on target.)
+
+    Parameters
+    ----------
+    selected : array-like of ids
+        The customers the plan contacts, unique; every one must be in ``test``.
+    test : DataFrame
+        One row per customer of a randomised test: id, treatment (0/1) and outcome.
+    outcome_col : str
+        The outcome per customer in the test's window, e.g. 60-day margin net of the
+        discounts paid (dollars), so the estimate is in the same unit as the plan's profit.
+    treatment_col : str
+        0/1 column: 1 = got the offer in the test.
+    id_col : str or None
+        Column with the customer ids; ``None``: the index holds them.
+    cost_per_contact : float
+        Subtracted once per selected customer (e.g. the e-mail), >= 0. Costs that depend on
+        the outcome (the voucher's discount) belong in the outcome itself.
+    alpha : float
+        1 - confidence level, in (0, 1).
+
+    Returns
+    -------
+    PlanValue
+        ``estimate``, ``ci_low``, ``ci_high``, ``n`` and the arms' sizes and means.
+
+    Raises
+    ------
+    ValueError
+        Ids missing from the test or duplicated, a treatment other than 0/1, an outcome with
+        NaN, or fewer than two treated or two control customers among ``selected``.
+
+    Examples
+    --------
+    >>> test = pd.DataFrame({"customer_id": list("ABCDEFGH"),
+    ...                      "treatment": [1, 1, 0, 0, 0, 1, 0, 0],
+    ...                      "margin": [30.0, 10.0, 5.0, 15.0, 0.0, 50.0, 0.0, 8.0]})
+    >>> r = plan_value_from_test(["A", "B", "C", "D", "E"], test, outcome_col="margin",
+    ...                          cost_per_contact=1.0)
+    >>> r.n, r.n_treated, round(r.per_customer, 2), round(r.estimate, 2)
+    (5, 2, 13.33, 61.67)
+    >>> bool(r.ci_low < r.estimate < r.ci_high)
+    True
+    """
+    from scipy import stats
+
+    check_str(outcome_col, "outcome_col")
+    check_str(treatment_col, "treatment_col")
+    if id_col is not None:
+        check_str(id_col, "id_col")
+    cols = [outcome_col, treatment_col] + ([id_col] if id_col is not None else [])
+    check_frame(test, "test", cols, keywords="outcome_col=/treatment_col=/id_col=",
+                numeric=[outcome_col], ids=[id_col] if id_col is not None else [])
+    ids = pd.Index(test[id_col] if id_col is not None else test.index)
+    if ids.hasnans:
+        raise ValueError("test's index has missing customer ids (NaN); pass id_col= or clean it")
+    if ids.has_duplicates:
+        where = f"test[{id_col!r}]" if id_col is not None else "test's index"
+        raise ValueError(f"{where} has duplicate customer ids (e.g. "
+                         f"{list(ids[ids.duplicated()].unique()[:3])}): one row per customer")
+    t_all = check_1d(test[treatment_col], f"test[{treatment_col!r}]", kind="binary")
+    y_all = check_1d(test[outcome_col], f"test[{outcome_col!r}]")
+    chosen = pd.Index(check_1d(selected, "selected", kind="any"))
+    if chosen.has_duplicates:
+        raise ValueError(f"selected has duplicate ids (e.g. {list(chosen[chosen.duplicated()][:3])})")
+    missing = chosen.difference(ids)
+    if len(missing):
+        raise ValueError(f"selected has {len(missing)} customer(s) that are not in test "
+                         f"(e.g. {list(missing[:3])}): the test can only value its own customers")
+    cost = check_real(cost_per_contact, "cost_per_contact", low=0.0)
+    alpha = check_real(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    rows = ids.get_indexer(chosen)
+    t, y = t_all[rows], y_all[rows]
+    yt, yc = y[t == 1], y[t == 0]
+    if min(len(yt), len(yc)) < 2:
+        raise ValueError(f"selected has {len(yt)} treated and {len(yc)} control customer(s) in "
+                         "test: each arm needs at least 2 to estimate a difference and its spread")
+    n = len(chosen)
+    vt, vc = yt.var(ddof=1) / len(yt), yc.var(ddof=1) / len(yc)
+    diff = float(yt.mean() - yc.mean())
+    se = float(n * np.sqrt(vt + vc))
+    df = float((vt + vc) ** 2 / (vt ** 2 / (len(yt) - 1) + vc ** 2 / (len(yc) - 1))) \
+        if vt + vc > 0 else float("inf")
+    estimate = n * diff - n * cost
+    half = float(stats.t.isf(alpha / 2, df)) * se if se > 0 else 0.0
+    return PlanValue(estimate=float(estimate), ci_low=float(estimate - half),
+                     ci_high=float(estimate + half), alpha=alpha, n=n, n_treated=len(yt),
+                     n_control=len(yc), mean_treated=float(yt.mean()),
+                     mean_control=float(yc.mean()), per_customer=diff, se=se, df=df)

@@ -179,4 +179,32 @@ SPECS += [
                 ("notruth:reference", lambda kw: {**kw, "true_profit": None}, ValueError)]),
 ]
 
+
+def _plan_value_args():
+    test = pd.DataFrame({"customer_id": [f"C{i}" for i in range(8)],
+                         "treatment": [1, 0, 0, 1, 0, 0, 1, 0],
+                         "margin": [20.0, 4.0, 0.0, 10.0, 8.0, 0.0, 0.0, 9.0]})
+    return dict(selected=["C0", "C1", "C2", "C3", "C4"], test=test, outcome_col="margin",
+                cost_per_contact=1.0)
+
+
+SPECS += [
+    Spec(campaign.plan_value_from_test, _plan_value_args,
+         {"selected": Array(numeric=False),
+          "test": Table(ids=["customer_id"], numeric=["margin"], required=["treatment"]),
+          "cost_per_contact": Real(low=0), "alpha": Real(low=0, high=1, low_open=True, high_open=True)},
+         extra=[("dup:selected", lambda kw: {**kw, "selected": ["C0", "C0", "C1", "C3"]}, ValueError),
+                ("absent:selected", lambda kw: {**kw, "selected": kw["selected"] + ["C99"]}, ValueError),
+                ("onearm:selected", lambda kw: {**kw, "selected": ["C0", "C3", "C6", "C1"]}, ValueError),
+                ("nonbinary:test[treatment]", lambda kw: {**kw, "test": kw["test"].assign(treatment=2)},
+                 ValueError),
+                ("text:test[treatment]", lambda kw: {**kw, "test": kw["test"].assign(
+                    treatment=kw["test"]["treatment"].astype(str))}, TypeError),
+                ("dup:test[customer_id]", lambda kw: {**kw, "test": kw["test"].assign(customer_id="C0")},
+                 ValueError),
+                ("unknown:outcome_col", lambda kw: {**kw, "outcome_col": "revenue"}, ValueError),
+                ("notstr:outcome_col", lambda kw: {**kw, "outcome_col": 3}, TypeError),
+                ("notstr:id_col", lambda kw: {**kw, "id_col": 3}, TypeError)]),
+]
+
 test_bad_input, test_valid_call = make_tests(SPECS)
