@@ -1,6 +1,6 @@
 """Lesson 14 (capstone) exercises, in the order of the lesson's sections: the voucher's
-expected cost per customer, re-plan with a smaller budget, and two open questions (whom to
-target, how to measure the campaign)."""
+expected cost per customer, re-plan with a smaller budget, read the test-based intervals of
+the plans, and two open questions (whom to target, how to measure the campaign)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def namespace() -> dict:
     from mkt_lessons.targeting import campaign_list
 
     ns = dict(_plan_inputs())
-    ns.update(pd=pd, np=np, campaign_list=campaign_list, voucher_profits=voucher_profits)
+    ns.update(pd=pd, np=np, campaign_list=campaign_list, voucher_profits=voucher_profits,
+              on_test=_on_test())
     return ns
 
 
@@ -134,15 +135,115 @@ q2 = ValueProblem(
 
 
 # --------------------------------------------------------------------------- q3
-q3 = ThoughtProblem(
+CAPSTONE = "capstone: value x response"
+
+
+@functools.lru_cache(maxsize=1)
+def _on_test():
+    """The notebook's section 7: each plan's value estimated from the randomised test."""
+    import numpy as np
+    import pandas as pd
+
+    from mkt_lessons import data
+    from mkt_lessons.campaign import (
+        Assumptions,
+        action_profits,
+        assumed_response,
+        churn_risk,
+        orders_in_window,
+        plan_value_from_test,
+        value_at_stake,
+        voucher_profits,
+    )
+    from mkt_lessons.targeting import campaign_list
+
+    ns = _plan_inputs()
+    orders, history, eligible, as_of = ns["orders"], ns["history"], ns["eligible"], ns["AS_OF"]
+    v1 = Assumptions()
+    p_churn = churn_risk(history, as_of, as_of - pd.DateOffset(years=1),
+                         products=data.load_products(), horizon_days=v1.horizon_days)
+    v1_value = value_at_stake(history, as_of, margin=v1.margin, horizon_days=v1.horizon_days)
+    recency = (as_of - history.groupby("customer_id")["order_date"].max()).dt.days
+    v1_profit = action_profits(p_churn, v1_value, pd.Series(0.0, index=p_churn.index),
+                               recency.loc[p_churn.index], v1)
+    v1_options = v1_profit.loc[eligible, ["retention_offer"]]
+    v1_plan = campaign_list(v1_options, {"retention_offer": 1.0}, N_VOUCHERS)
+    plan = campaign_list(ns["options"], {"voucher": 1.0}, N_VOUCHERS)
+    assumed = assumed_response(ns["value"], 0.10)
+    no_test = voucher_profits(assumed["uplift"], ns["value"]["order_value"], assumed["treated"],
+                              margin=MARGIN, contact_cost=CONTACT_COST,
+                              voucher_share=VOUCHER_SHARE)["expected_profit"]
+    ids = {"v1: churn risk": v1_plan.index[v1_plan["action"] == "retention_offer"],
+           CAPSTONE: plan.index[plan["action"] == "voucher"],
+           "random": pd.Index(np.random.default_rng(14).choice(eligible, N_VOUCHERS, replace=False)),
+           "churn risk alone": p_churn[eligible].nlargest(N_VOUCHERS).index,
+           "assumed uplift (no test)": no_test.nlargest(N_VOUCHERS)[lambda s: s > 0].index}
+    window = orders[(orders["order_date"] >= ns["SEND_DAY"])
+                    & (orders["order_date"] < ns["SEND_DAY"] + pd.Timedelta(days=HORIZON))]
+    line_margin = window["revenue"] - (1 - MARGIN) * window["quantity"] * window["unit_price"]
+    n_orders = orders_in_window(orders, eligible, ns["SEND_DAY"], HORIZON)
+    outcomes = pd.DataFrame({"treatment": ns["test"]["treatment"],
+                             "margin_60d": line_margin.groupby(window["customer_id"]).sum()
+                             .reindex(eligible, fill_value=0.0),
+                             "buyer": (n_orders > 0).astype(int)})
+    rows = {}
+    for name, chosen in ids.items():
+        money = plan_value_from_test(chosen, outcomes, outcome_col="margin_60d", id_col=None,
+                                     cost_per_contact=CONTACT_COST)
+        buyers = plan_value_from_test(chosen, outcomes, outcome_col="buyer", id_col=None)
+        rows[name] = {"test_profit": money.estimate, "test_low": money.ci_low,
+                      "test_high": money.ci_high, "extra_buyers": buyers.estimate,
+                      "buyers_low": buyers.ci_low, "buyers_high": buyers.ci_high}
+    return pd.DataFrame(rows).T
+
+
+def _below(low: str, high: str) -> set:
+    """Plans (other than the capstone) whose ``high`` end lies below the capstone's ``low`` end."""
+    t = _on_test()
+    return set(t.index[t[high] < t.loc[CAPSTONE, low]]) - {CAPSTONE}
+
+
+def _below_by_estimate() -> set:
+    t = _on_test()
+    return set(t.index[t["extra_buyers"] < t.loc[CAPSTONE, "extra_buyers"]]) - {CAPSTONE}
+
+
+q3 = ValueProblem(
+    "worse_in_buyers", lambda: _below("buyers_low", "buyers_high"),
+    mistakes=[
+        (_below_by_estimate,
+         "You compared the estimates. A plan whose interval overlaps the capstone's cannot be "
+         "told apart from it by this test: compare the top of each plan's interval "
+         "(buyers_high) with the bottom of the capstone's (buyers_low)."),
+        (lambda: _below("test_low", "test_high"),
+         "Those are the dollar columns (test_low, test_high). The question is about extra "
+         "buyers: use buyers_low and buyers_high."),
+        (lambda: _below("buyers_high", "buyers_low"),
+         "Compare the top of the other plan's interval with the bottom of the capstone's, not "
+         "the other way round."),
+    ],
+    hint="Two intervals can be told apart when they do not overlap: the other plan's highest "
+         "plausible value (buyers_high) is below the capstone's lowest (buyers_low). Look "
+         "them up in on_test, row by row, or filter the table.",
+    solution='worse_in_buyers = set(on_test.index[on_test["buyers_high"] < '
+             'on_test.loc["capstone: value x response", "buyers_low"]])',
+    success="The test tells the capstone's list from the churn-risk list and from the plan "
+            "without a test, in buyers. In dollars it tells nothing apart at 500 vouchers: a "
+            "few big orders make every interval wider than the gaps between the plans.",
+)
+
+
+# --------------------------------------------------------------------------- q4
+q4 = ThoughtProblem(
     "whom_to_target",
     hint="Which customers change their behaviour because of the voucher, and what is each "
          "of them worth?",
     solution="",
     explanation=(
         "The highest churn risk is not the highest response. The riskiest customers are "
-        "mostly lost causes who have already left (section 7: the 500 riskiest earn a small "
-        "fraction of what a plan by value x response earns), and a voucher sent to someone "
+        "mostly lost causes who have already left (sections 7 and 8: the 500 riskiest gain "
+        "clearly fewer buyers on the test and truly earn a small fraction of what a plan by "
+        "value x response earns), and a voucher sent to someone "
         "who would have bought anyway only pays away its discount. Profit comes from the "
         "*persuadable*, weighted by what their orders are worth: rank by expected incremental "
         "profit = extra orders x margin x order value - (contact + discount x P(buy with the "
@@ -153,8 +254,8 @@ q3 = ThoughtProblem(
 )
 
 
-# --------------------------------------------------------------------------- q4
-q4 = ThoughtProblem(
+# --------------------------------------------------------------------------- q5
+q5 = ThoughtProblem(
     "measurement",
     hint="What would have happened to the same customers without the voucher?",
     solution="",
