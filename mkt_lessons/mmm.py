@@ -83,16 +83,21 @@ from mkt_lessons._validation import (
 from mkt_lessons.constants import (
     AMOUNT_COL,
     CHANNELS,
+    CUSTOMER_COL,
     DATA_START,
     DATE_COL,
     HOLIDAY_SEASON,
+    HOLIDAY_WINDOWS,
+    ORDER_COL,
     SPEND_COL,
     WEEK_COL,
+    holiday_windows,
     promotions_calendar,
 )
 
 __all__ = ["geometric_adstock", "hill", "weekly_media_table", "MarketingMixModel",
-           "BudgetAllocation", "optimise_budget", "SimulatedMedia", "simulate_mmm", "DEFAULT_MEDIA"]
+           "BudgetAllocation", "optimise_budget", "SimulatedMedia", "simulate_mmm", "DEFAULT_MEDIA",
+           "daily_repeat_table", "PoissonMixModel"]
 
 _MIN_RESIDUAL_DF = 10  # weeks beyond the number of parameters, so sigma and intervals mean something
 _DECAY_LOGIT = 6.0     # search range of the decay's logit scale (expit(6) = 0.9975 of its bound range)
@@ -832,10 +837,11 @@ def _project(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> np.
 
 def _curves(model: Any) -> tuple[list, Any, np.ndarray]:
     """(channels, steady-state revenue function of a weekly allocation, default current mix)."""
-    if isinstance(model, MarketingMixModel):
+    if isinstance(model, (MarketingMixModel, PoissonMixModel)):
         if not hasattr(model, "coef_"):
             raise NotFittedError("model is not fitted yet: call model.fit(X) before optimise_budget")
-        mix = model._spend_fit.mean(axis=1)
+        mix = (model._spend_fit if isinstance(model, MarketingMixModel)
+               else model._fit_state["spend"]).mean(axis=1)
         return list(model.channels_), model._steady_revenue, mix
     if isinstance(model, pd.DataFrame):
         cols = ["half_saturation", "shape", "coef"]
@@ -1132,3 +1138,640 @@ def simulate_mmm(n_weeks: int = 104, *, channels: Sequence[str] = CHANNELS,
     truth_df = pd.DataFrame.from_dict(rows, orient="index")
     truth_df.index.name = "channel"
     return SimulatedMedia(table=table, truth=truth_df, noise_sd=noise_sd)
+
+
+# --------------------------------------------------------------------------- repeat purchases
+def daily_repeat_table(orders: pd.DataFrame, spend: pd.DataFrame, *, customer_col: str = CUSTOMER_COL,
+                       order_col: str = ORDER_COL, date_col: str = DATE_COL,
+                       amount_col: str = AMOUNT_COL, week_col: str = WEEK_COL,
+                       channel_col: str = "channel", spend_col: str = SPEND_COL,
+                       active_days: int = 365) -> pd.DataFrame:
+    """Daily repeat orders of the existing customers next to the week's spend per channel.
+
+    The table :class:`PoissonMixModel` is fitted on. A *repeat* order is an order dated after
+    the customer's first order day. The **active base** of a day is the number of customers
+    with an order in the ``active_days`` days before it: the exposure an analyst can compute
+    from the orders alone (no latent churn dates), and the natural denominator when media
+    multiply the purchase rate of existing customers.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order lines (``order_col``, ``customer_col``, ``date_col``, ``amount_col``); an order
+        with several lines counts once, its revenue is the sum of its lines.
+    spend : DataFrame
+        Long weekly spend table (``week_col``, ``channel_col``, ``spend_col``), weeks 7 days apart.
+    customer_col, order_col, date_col, amount_col, week_col, channel_col, spend_col : str
+        Column names.
+    active_days : int >= 1
+        Look-back window of the active base.
+
+    Returns
+    -------
+    DataFrame
+        One row per day of the complete spend weeks that the orders cover: ``date``,
+        ``week_col``, one column per channel (that week's spend, repeated on its 7 days),
+        ``repeat_orders``, ``repeat_revenue``, ``active_customers`` (an order in
+        ``[date - active_days, date)``) and ``customers`` (first order before ``date``).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "customer_id": ["A", "A", "B"],
+    ...                        "order_date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-02"]),
+    ...                        "revenue": [10.0, 5.0, 7.0]})
+    >>> spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-01"]), "channel": ["tv"],
+    ...                       "spend": [100.0]})
+    >>> t = daily_repeat_table(orders, spend)
+    >>> t[["date", "tv", "repeat_orders", "active_customers"]].head(4).to_string(index=False)
+    '      date    tv  repeat_orders  active_customers\\n2024-01-01 100.0              0                 0\\n2024-01-02 100.0              0                 1\\n2024-01-03 100.0              1                 2\\n2024-01-04 100.0              0                 2'
+    """
+    for arg, val in (("customer_col", customer_col), ("order_col", order_col),
+                     ("date_col", date_col), ("amount_col", amount_col), ("week_col", week_col),
+                     ("channel_col", channel_col), ("spend_col", spend_col)):
+        check_str(val, arg)
+    active_days = check_int(active_days, "active_days", low=1, high=100_000)
+    check_frame(orders, "orders", [order_col, customer_col, date_col, amount_col],
+                keywords="order_col=/customer_col=/date_col=/amount_col=", numeric=[amount_col],
+                dates=[date_col], ids=[order_col, customer_col])
+    wide = weekly_media_table(orders.iloc[:1], spend, date_col=date_col,
+                              amount_col=amount_col, week_col=week_col, channel_col=channel_col,
+                              spend_col=spend_col, drop_partial=False).drop(columns=amount_col)
+    o = (orders.groupby(order_col, sort=False)
+         .agg(**{"c": (customer_col, "first"), "d": (date_col, "first"), "r": (amount_col, "sum")}))
+    if (orders.groupby(order_col, sort=False)[customer_col].nunique() > 1).any():
+        raise ValueError(f"orders: an {order_col!r} belongs to more than one {customer_col!r}")
+    d = o["d"].dt.normalize()
+    first = d.groupby(o["c"]).transform("min")
+    rep = d > first
+    lo_day, hi_day = d.min(), d.max()
+    weeks = pd.DatetimeIndex(wide[week_col])
+    keep = (weeks >= lo_day) & (weeks + pd.Timedelta(days=6) <= hi_day)
+    if not keep.any():
+        raise ValueError("orders cover no complete week of spend: nothing to model")
+    wide = wide.loc[keep].reset_index(drop=True)
+    days = pd.date_range(wide[week_col].iloc[0], periods=7 * len(wide), freq="D")
+    _check_weekly(pd.DatetimeIndex(wide[week_col]), f"spend[{week_col!r}]")
+    out = pd.DataFrame({"date": days, week_col: np.repeat(wide[week_col].to_numpy(), 7)})
+    for ch in wide.columns.drop(week_col):
+        out[ch] = np.repeat(wide[ch].to_numpy(dtype=float), 7)
+    day0 = days[0].to_datetime64()
+    n = len(days)
+    idx = ((d.to_numpy() - day0) // np.timedelta64(1, "D")).astype(np.int64)
+    inside = (idx >= 0) & (idx < n)
+    out["repeat_orders"] = np.bincount(idx[rep.to_numpy() & inside], minlength=n)
+    out["repeat_revenue"] = np.bincount(idx[rep.to_numpy() & inside],
+                                        weights=o["r"].to_numpy(float)[rep.to_numpy() & inside], minlength=n)
+    # active base: each order day covers (day, min(day + active_days, the customer's next order day)]
+    od = pd.DataFrame({"c": o["c"].to_numpy(), "i": ((d.to_numpy() - day0) // np.timedelta64(1, "D"))
+                       .astype(np.int64)}).drop_duplicates().sort_values(["c", "i"])
+    nxt = od.groupby("c")["i"].shift(-1).to_numpy()
+    end = np.minimum(od["i"].to_numpy() + active_days, np.where(np.isnan(nxt), np.inf, nxt))
+    diff = np.zeros(n + 2)
+    a = np.clip(od["i"].to_numpy() + 1, 0, n)
+    b = np.clip(end + 1, 0, n).astype(np.int64)
+    np.add.at(diff, a, 1.0)
+    np.add.at(diff, b, -1.0)
+    out["active_customers"] = np.cumsum(diff[:n]).round().astype(np.int64)
+    firsts = np.sort(((first.groupby(o["c"]).first().to_numpy() - day0) // np.timedelta64(1, "D")))
+    out["customers"] = np.searchsorted(firsts, np.arange(n), side="left")
+    return out
+
+
+def _period_calendar(dates: pd.DatetimeIndex, period: int, origin: pd.Timestamp, trend: bool,
+                     fourier_order: int, weekday: bool, holidays: bool,
+                     promotions: bool) -> pd.DataFrame:
+    """Log-linear baseline terms per row covering ``period`` days from each date: intercept,
+    trend (years), yearly Fourier terms, weekday dummies (daily rows), the share of the row's
+    days in each holiday window and in a promotion (calendars from ``constants``)."""
+    cols: dict[str, np.ndarray] = {"intercept": np.ones(len(dates))}
+    mid = dates + pd.Timedelta(days=(period - 1) / 2)
+    if trend:
+        cols["trend"] = (mid - origin).days.to_numpy() / 365.25
+    t = 2 * np.pi * (mid.day_of_year.to_numpy() - 1) / 365.25
+    for k in range(1, fourier_order + 1):
+        cols[f"sin{k}"] = np.sin(k * t)
+        cols[f"cos{k}"] = np.cos(k * t)
+    if weekday and period == 1:
+        for d in range(1, 7):
+            cols[f"weekday{d}"] = (dates.day_of_week == d).astype(float)
+    days = dates.to_numpy()[:, None] + np.arange(period).astype("timedelta64[D]")
+    flat = pd.DatetimeIndex(days.ravel())
+    if holidays:
+        hw = holiday_windows(flat)
+        for c in HOLIDAY_WINDOWS:
+            cols[c] = hw[c].to_numpy().reshape(days.shape).mean(axis=1)
+    if promotions:
+        cal = promotions_calendar(flat.min() - pd.Timedelta(days=366), flat.max() + pd.Timedelta(days=1))
+        on = np.zeros(days.shape, dtype=bool)
+        for a, b in zip(cal["start_date"], cal["end_date"], strict=True):
+            on |= (days >= a.to_datetime64()) & (days <= b.to_datetime64())
+        cols["promotion"] = on.mean(axis=1)
+    return pd.DataFrame(cols, index=dates)
+
+
+def _poisson_irls(Z: np.ndarray, y: np.ndarray, off: np.ndarray, beta0: np.ndarray | None,
+                  max_iter: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson log-link regression with offset by Newton/IRLS; returns (beta, mu)."""
+    if beta0 is None:
+        beta = np.linalg.lstsq(Z, np.log(y + 0.5) - off, rcond=None)[0]
+    else:
+        beta = beta0.copy()
+    eta = np.clip(Z @ beta + off, -50, 50)
+    mu = np.exp(eta)
+    dev = np.inf
+    for _ in range(max_iter):
+        zwork = eta - off + (y - mu) / mu
+        A = Z.T @ (Z * mu[:, None])
+        rhs = Z.T @ (mu * zwork)
+        try:
+            new = np.linalg.solve(A + 1e-10 * np.trace(A) / len(A) * np.eye(len(A)), rhs)
+        except np.linalg.LinAlgError:
+            new = np.linalg.lstsq(A, rhs, rcond=None)[0]
+        eta = np.clip(Z @ new + off, -50, 50)
+        mu = np.exp(eta)
+        new_dev = _poisson_deviance(y, mu).sum()
+        step = 0
+        while new_dev > dev + 1e-9 * abs(dev) and step < 20:  # step halving keeps it monotone
+            new = (new + beta) / 2
+            eta = np.clip(Z @ new + off, -50, 50)
+            mu = np.exp(eta)
+            new_dev = _poisson_deviance(y, mu).sum()
+            step += 1
+        beta = new
+        if abs(dev - new_dev) < 1e-10 * (abs(new_dev) + 1):
+            break
+        dev = new_dev
+    return beta, mu
+
+
+def _poisson_deviance(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
+    return 2.0 * (t - (y - mu))
+
+
+class PoissonMixModel(BaseEstimator):
+    """Repeat orders = exposure x baseline x exp(sum over channels of ``coef * hill(adstock)``).
+
+    The mix model on the scale the media work on: a Poisson log-link regression of a count
+    (e.g. daily repeat orders of existing customers) with the log of an **exposure** (e.g.
+    the active base of :func:`daily_repeat_table`) as offset, a log-linear calendar baseline
+    (trend, yearly Fourier terms, weekday, the holiday windows and promotions of
+    :mod:`mkt_lessons.constants`, any ``controls``), and per channel a multiplicative media
+    term ``exp(coef_c * hill(adstock_c))``: ``coef_c`` is the log of the purchase-rate
+    multiplier at full saturation (``exp(coef) - 1`` the maximum lift). Rows are days (or
+    weeks); spend is weekly, so adstock runs over weeks and each row takes its week's value.
+
+    Fitted by maximum likelihood with the linear part profiled out (IRLS inside SciPy's
+    ``least_squares`` on the deviance residuals), from several starts; uncertainty by a
+    Laplace approximation with a quasi-Poisson dispersion (Pearson chi-square / residual df),
+    pushed through ``n_draws`` parameter draws, as in :class:`MarketingMixModel`.
+
+    Parameters
+    ----------
+    channels : sequence of str
+        Spend columns of ``X`` (the week's spend, equal on every row of a week).
+    date_col, week_col : str
+        Row date (rows consecutive, 1 or 7 days apart) and the week each row belongs to.
+    target_col : str
+        Count column (used when ``y`` is not given).
+    exposure_col : str or None
+        Positive exposure whose log is the offset; None: no offset.
+    value_col : str or None
+        Money per row (e.g. ``repeat_revenue``) that the media multiply: ROAS and marginal
+        ROAS are then in dollars per dollar; None: in target units per dollar.
+    controls : sequence of str
+        Extra numeric columns entering the log-linear baseline (e.g. a voucher window).
+    trend, weekday, holidays, promotions : bool
+        Baseline terms (weekday dummies only for daily rows).
+    fourier_order : int >= 0
+    normalize : bool
+        Normalised adstock (half-saturation in dollars per week).
+    decay_bounds : (float, float)
+        Search range of the decays.
+    fixed_shape : float or None
+        Hill shape for every channel (default 1: concave); None estimates it in ``shape_bounds``.
+    shape_bounds : (float, float)
+    alpha : float in (0, 1)
+    n_starts : int >= 1
+    n_draws : int >= 100
+    random_state : int
+
+    Attributes
+    ----------
+    channels_, weeks_, decay_, half_saturation_, shape_, coef_, baseline_coef_,
+    dispersion_ (Pearson chi-square / residual df), deviance_, aic_ (Poisson AIC, for
+    comparing specifications on the same rows), n_params_, cov_, converged_
+
+    Examples
+    --------
+    >>> sim = simulate_mmm(n_weeks=104, channels=("search", "social"), random_state=1)
+    >>> X = sim.table.assign(orders=np.round(sim.table.revenue / 50), date=sim.table.week_start)
+    >>> model = PoissonMixModel(channels=["search", "social"], target_col="orders",
+    ...                         n_starts=2, n_draws=200).fit(X)
+    >>> model.roas().columns.tolist()[:3]
+    ['spend', 'contribution', 'contribution_low']
+    """
+
+    def __init__(self, channels: Sequence[str] = CHANNELS, *, date_col: str = "date",
+                 week_col: str = WEEK_COL, target_col: str = "repeat_orders",
+                 exposure_col: str | None = None, value_col: str | None = None,
+                 controls: Sequence[str] = (), trend: bool = True, fourier_order: int = 2,
+                 weekday: bool = True, holidays: bool = True, promotions: bool = True,
+                 normalize: bool = True, decay_bounds: tuple = (0.0, 0.9),
+                 fixed_shape: float | None = 1.0, shape_bounds: tuple = (0.5, 4.0),
+                 fixed_half_saturation: float | None = 1.0, alpha: float = 0.05,
+                 n_starts: int = 2, n_draws: int = 2000, random_state: int = 0):
+        self.channels = channels
+        self.date_col = date_col
+        self.week_col = week_col
+        self.target_col = target_col
+        self.exposure_col = exposure_col
+        self.value_col = value_col
+        self.controls = controls
+        self.trend = trend
+        self.fourier_order = fourier_order
+        self.weekday = weekday
+        self.holidays = holidays
+        self.promotions = promotions
+        self.normalize = normalize
+        self.decay_bounds = decay_bounds
+        self.fixed_shape = fixed_shape
+        self.shape_bounds = shape_bounds
+        self.fixed_half_saturation = fixed_half_saturation
+        self.alpha = alpha
+        self.n_starts = n_starts
+        self.n_draws = n_draws
+        self.random_state = random_state
+
+    _pair = staticmethod(MarketingMixModel._pair)
+    _interval = MarketingMixModel._interval
+
+    def _per(self) -> int:
+        """Searched parameters per channel: decay (+ half-saturation unless fixed, + shape unless fixed)."""
+        return 1 + (self.fixed_half_saturation is None) + (self.fixed_shape is None)
+
+    def _nonlinear_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        per = [(-_DECAY_LOGIT, _DECAY_LOGIT)]
+        if self.fixed_half_saturation is None:
+            per.append(_LOG_K)
+        if self.fixed_shape is None:
+            per.append((np.log(self.shape_bounds[0]), np.log(self.shape_bounds[1])))
+        return (np.array([p[0] for p in per] * self._n_ch), np.array([p[1] for p in per] * self._n_ch))
+
+    def _unpack(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Internal nonlinear vector -> (decay, K relative to mean spend, shape) per channel."""
+        u = np.asarray(u)
+        per = self._per()
+        u = u.reshape(u.shape[:-1] + (self._n_ch, per))
+        lo, hi = self.decay_bounds
+        decay = lo + (hi - lo) * special.expit(u[..., 0])
+        j = 1
+        if self.fixed_half_saturation is None:
+            k = np.exp(u[..., j])
+            j += 1
+        else:
+            k = np.full(decay.shape, float(self.fixed_half_saturation))
+        shape = np.exp(u[..., j]) if self.fixed_shape is None else np.full(decay.shape, float(self.fixed_shape))
+        return decay, k, shape
+
+    def _check_params(self) -> None:
+        MarketingMixModel._check_params(_ParamView(self))
+        check_real(self.fixed_half_saturation, "fixed_half_saturation", low=0, low_open=True,
+                   allow_none=True)
+        if self.fixed_half_saturation is not None and self.fixed_shape is None:
+            raise ValueError("fixed_half_saturation needs fixed_shape too: a shape estimated with a "
+                             "fixed half-saturation is not what the parameters table reports")
+        for name in ("date_col", "target_col"):
+            check_str(getattr(self, name), name)
+        for name in ("exposure_col", "value_col"):
+            if getattr(self, name) is not None:
+                check_str(getattr(self, name), name)
+        check_bool(self.weekday, "weekday")
+
+    def _check_X(self, X: Any, name: str = "X"):
+        channels, controls = list(self.channels), list(self.controls)
+        extra_cols = [c for c in (self.exposure_col, self.value_col) if c is not None]
+        check_frame(X, name, [self.date_col, self.week_col, *channels, *controls, *extra_cols],
+                    keywords="channels=/controls=/date_col=/week_col=/exposure_col=/value_col=",
+                    dates=[self.date_col, self.week_col], numeric=[*channels, *controls, *extra_cols],
+                    non_negative=[*channels, *extra_cols])
+        dates = pd.DatetimeIndex(X[self.date_col])
+        steps = np.unique(np.diff(dates.to_numpy()).astype("timedelta64[D]").astype(int))
+        if len(dates) > 1 and not (len(steps) == 1 and steps[0] in (1, 7)):
+            raise ValueError(f"{name}[{self.date_col!r}] must be consecutive days (or weeks), sorted, "
+                             f"with no gaps or duplicates; got steps of {steps.tolist()[:5]} days")
+        period = 7 if len(steps) and steps[0] == 7 else 1
+        wk = pd.DatetimeIndex(X[self.week_col])
+        bad = (dates < wk) | (dates >= wk + pd.Timedelta(days=7))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"{name}: row {i} dated {dates[i].date()} is not in its week "
+                             f"{wk[i].date()} ({self.week_col!r} must be the start of the row's week)")
+        weeks, pos = np.unique(wk.to_numpy(), return_inverse=True)
+        weeks = pd.DatetimeIndex(weeks)
+        _check_weekly(weeks, f"{name}[{self.week_col!r}]")
+        rows_spend = X[channels].to_numpy(dtype=float).T
+        spend = np.zeros((len(channels), len(weeks)))
+        spend[:, pos] = rows_spend
+        if not np.allclose(spend[:, pos], rows_spend):
+            raise ValueError(f"{name}: a channel's spend differs between days of the same week; the "
+                             "spend columns must hold the week's spend on every row of the week")
+        if self.exposure_col is not None and (X[self.exposure_col].to_numpy(float) <= 0).any():
+            raise ValueError(f"{name}[{self.exposure_col!r}] must be > 0 on every row (its log is the "
+                             "offset): start the table when the exposure is positive")
+        extra = X[controls].to_numpy(dtype=float) if controls else np.empty((len(X), 0))
+        off = (np.log(X[self.exposure_col].to_numpy(float)) if self.exposure_col is not None
+               else np.zeros(len(X)))
+        value = X[self.value_col].to_numpy(float) if self.value_col is not None else None
+        return dates, period, weeks, pos, spend, extra, off, value
+
+    def _check_y(self, X, y, n):
+        if y is None:
+            check_columns_exist(X, "X", [self.target_col], "target_col= (or pass the counts as y)")
+            check_frame(X, "X", [self.target_col], numeric=[self.target_col],
+                        non_negative=[self.target_col])
+            return X[self.target_col].to_numpy(dtype=float)
+        return check_1d(y, "y", length=n, low=0)
+
+    def _base(self, dates, period, extra):
+        cal = _period_calendar(dates, period, self._origin, self.trend, self.fourier_order,
+                               self.weekday, self.holidays, self.promotions)
+        return np.hstack([cal.to_numpy(), extra]), [*cal.columns, *self.controls]
+
+    def _media(self, spend_rel: np.ndarray, pos: np.ndarray, u: np.ndarray) -> np.ndarray:
+        decay, k, shape = self._unpack(u)
+        cols = np.empty((len(pos), self._n_ch))
+        for c in range(self._n_ch):
+            a = _adstock(spend_rel[c], decay[c], 0, self.normalize)
+            cols[:, c] = _hill(a, k[c], shape[c])[pos]
+        return cols
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> PoissonMixModel:
+        """Fit on a table ``X`` (rows of days or weeks) and counts ``y`` (default
+        ``X[target_col]``). Returns self."""
+        self._check_params()
+        dates, period, weeks, pos, spend, extra, off, value = self._check_X(X)
+        y = self._check_y(X, y, len(dates))
+        self._n_ch = len(self.channels)
+        for c, name in enumerate(self.channels):
+            if not (spend[c] > 0).any():
+                raise ValueError(f"X[{name!r}] has no spend in any week: its effect cannot be "
+                                 "estimated; drop the channel")
+        self._origin = dates[0]
+        base, base_names = self._base(dates, period, extra)
+        const = [n for j, n in enumerate(base_names) if j > 0 and np.ptp(base[:, j]) == 0]
+        if const:
+            raise ValueError(f"baseline term(s) {const} do not vary over the rows fitted "
+                             "(e.g. no promotion day): switch them off (promotions=False, ...)")
+        n_nonlin = self._per() * self._n_ch
+        n_lin = base.shape[1] + self._n_ch
+        n_params = n_lin + n_nonlin
+        if len(y) - n_params < _MIN_RESIDUAL_DF:
+            raise ValueError(f"X has too few rows ({len(y)}) for the number of parameters "
+                             f"({n_params}); need at least {n_params + _MIN_RESIDUAL_DF}")
+        if y.sum() == 0:
+            raise ValueError("the counts are all zero: nothing to model")
+        scale_spend = np.array([spend[c][spend[c] > 0].mean() for c in range(self._n_ch)])
+        spend_rel = spend / scale_spend[:, None]
+        warm = {"beta": None}
+
+        def profile(u):
+            Z = np.hstack([base, self._media(spend_rel, pos, u)])
+            beta, mu = _poisson_irls(Z, y, off, warm["beta"])
+            warm["beta"] = beta
+            return beta, mu
+
+        def resid(u):
+            _, mu = profile(u)
+            return np.sign(y - mu) * np.sqrt(np.maximum(_poisson_deviance(y, mu), 0.0))
+
+        lo, hi = self._nonlinear_bounds()
+        per = self._per()
+        rng = np.random.default_rng(self.random_state)
+        starts = [np.clip(np.where(np.isfinite(lo + hi), (lo + hi) / 2, 0.0), lo, hi)]
+        if self.fixed_half_saturation is None:
+            starts[0][1::per] = 0.0
+        starts += [rng.uniform(lo, hi) for _ in range(self.n_starts - 1)]
+        best = None
+        for u0 in starts:
+            warm["beta"] = None
+            res = optimize.least_squares(resid, u0, bounds=(lo, hi), method="trf", x_scale=1.0,
+                                         xtol=1e-6, ftol=1e-8, max_nfev=100 * len(u0))
+            if best is None or res.cost < best.cost:
+                best = res
+        u_hat = best.x
+        warm["beta"] = None
+        beta, mu = profile(u_hat)
+        phi = np.r_[beta, u_hat]
+        # ---- Laplace: Fisher information G' diag(mu) G, G = d eta / d theta, quasi-Poisson scale
+        G = np.empty((len(y), len(phi)))
+        media = self._media(spend_rel, pos, u_hat)
+        G[:, :n_lin] = np.hstack([base, media])
+        b_media = beta[base.shape[1]:]
+        for j in range(n_nonlin):
+            h = 1e-5 * max(1.0, abs(u_hat[j]))
+            e = np.zeros(n_nonlin)
+            e[j] = h
+            G[:, n_lin + j] = (self._media(spend_rel, pos, u_hat + e)
+                               - self._media(spend_rel, pos, u_hat - e)) @ b_media / (2 * h)
+        pearson = float(np.sum((y - mu) ** 2 / mu))
+        dispersion = pearson / (len(y) - n_params)
+        info = G.T @ (G * mu[:, None])
+        w, V = np.linalg.eigh(info)
+        w = np.maximum(w, 1e-10 * max(w.max(), 1e-300))
+        cov = dispersion * (V / w) @ V.T
+        # ---- learned state
+        self.channels_ = list(self.channels)
+        self.weeks_ = weeks
+        self.n_params_ = int(n_params)
+        self.converged_ = bool(best.success)
+        self.dispersion_ = float(dispersion)
+        self.deviance_ = float(_poisson_deviance(y, mu).sum())
+        self.aic_ = float(2 * np.sum(mu - y * np.log(mu) + special.gammaln(y + 1)) + 2 * n_params)
+        self.cov_ = cov
+        self._fit_state = dict(dates=dates, period=period, pos=pos, spend=spend, extra=extra, off=off,
+                               value=value, y=y, mu=mu, base=base)
+        self._scale_spend, self._n_lin, self._n_base = scale_spend, n_lin, base.shape[1]
+        self._base_names, self._phi, self._nl_bounds = base_names, phi, (lo, hi)
+        decay, k, shape = self._unpack(u_hat)
+        idx = pd.Index(self.channels_, name="channel")
+        self.decay_ = pd.Series(decay, index=idx, name="decay")
+        self.half_saturation_ = pd.Series(k * scale_spend, index=idx, name="half_saturation")
+        self.shape_ = pd.Series(shape, index=idx, name="shape")
+        self.coef_ = pd.Series(b_media, index=idx, name="coef")
+        self.baseline_coef_ = pd.Series(beta[: base.shape[1]], index=base_names, name="coef")
+        L = V * np.sqrt(dispersion / w)
+        z = np.random.default_rng(self.random_state + 1).standard_normal((self.n_draws, len(phi)))
+        draws = phi + z @ L.T
+        draws[:, n_lin:] = np.clip(draws[:, n_lin:], lo, hi)
+        self._draws = draws
+        return self
+
+    # ------------------------------------------------------------------ after fit
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(X, y) first")
+
+    def _params(self, phi: np.ndarray):
+        decay, k, shape = self._unpack(phi[..., self._n_lin:])
+        coef = phi[..., self._n_base: self._n_lin]
+        return decay, k * self._scale_spend, shape, coef
+
+    def _hills(self, spend: np.ndarray, phi: np.ndarray) -> np.ndarray:
+        """Hill values per draw, channel and week: (draws, channels, weeks)."""
+        decay, k, shape, _ = self._params(np.atleast_2d(phi))
+        out = np.empty((len(decay), self._n_ch, spend.shape[1]))
+        for c in range(self._n_ch):
+            a = _adstock_many(spend[c], decay[:, c], 0, self.normalize)
+            out[:, c] = _hill(a, k[:, c, None], shape[:, c, None])
+        return out
+
+    def _state(self, X):
+        self._check_fitted()
+        if X is None:
+            s = self._fit_state
+            return s["dates"], s["period"], s["pos"], s["spend"], s["extra"], s["off"], s["value"]
+        dates, period, weeks, pos, spend, extra, off, value = self._check_X(X)
+        return dates, period, pos, spend, extra, off, value
+
+    def predict(self, X: pd.DataFrame | None = None) -> np.ndarray:
+        """Expected count per row of ``X`` (default: the rows fitted); adstock starts at zero
+        in ``X``'s first week."""
+        dates, period, pos, spend, extra, off, _ = self._state(X)
+        base, _ = self._base(dates, period, extra)
+        h = self._hills(spend, self._phi)[0][:, pos].T
+        eta = off + base @ self.baseline_coef_.to_numpy() + h @ self.coef_.to_numpy()
+        return np.exp(eta)
+
+    def parameters(self) -> pd.DataFrame:
+        """Decay, half-saturation, shape and coefficient per channel with intervals and
+        ``at_bound`` (as :meth:`MarketingMixModel.parameters`)."""
+        return MarketingMixModel.parameters(self)
+
+    def roas(self, X: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Per channel: spend, incremental value (``value_col``, else counts) when the
+        channel's spend is removed, ``roas`` = that / spend, ``mroas`` from a 1% rise of the
+        channel's spend in every week; each with ``_low``/``_high`` interval bounds.
+
+        With the log link, removing channel ``c`` divides each row's expectation by
+        ``exp(coef_c h_c)``: the incremental value of a row is ``v (1 - exp(-coef_c h_c))``,
+        ``v`` the row's observed value (or the expected count without ``value_col``)."""
+        dates, period, pos, spend, extra, off, value = self._state(X)
+        if value is None:
+            value = self.predict(X)
+        allp = np.vstack([self._phi, self._draws])
+        hs = self._hills(spend, allp)[:, :, pos]  # (draws, ch, rows)
+        coef = self._params(allp)[3]  # (draws, ch)
+        rows = {}
+        for c, ch in enumerate(self.channels_):
+            bumped = spend.copy()
+            bumped[c] *= 1.01
+            hb = self._hills(bumped, allp)[:, c][:, pos]
+            contrib = (value * (1 - np.exp(-coef[:, c, None] * hs[:, c]))).sum(axis=1)
+            extra_v = (value * np.expm1(coef[:, c, None] * (hb - hs[:, c]))).sum(axis=1)
+            total = spend[c].sum()
+            row = {"spend": total}
+            for key, v in (("contribution", contrib), ("roas", contrib / total),
+                           ("mroas", extra_v / (0.01 * total))):
+                low, high = self._interval(v[1:])
+                row.update({key: v[0], f"{key}_low": low, f"{key}_high": high})
+            rows[ch] = row
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "channel"
+        return out
+
+    def _mean_weekly_value(self) -> float:
+        """Average weekly value (or count) without media over the fitted weeks."""
+        s = self._fit_state
+        v = s["value"] if s["value"] is not None else s["mu"]
+        h = self._hills(s["spend"], self._phi)[0][:, s["pos"]].T
+        v0 = v * np.exp(-h @ self.coef_.to_numpy())
+        return float(v0.sum() / len(self.weeks_))
+
+    def _steady_revenue(self, x: np.ndarray) -> float:
+        """Weekly incremental value at steady state for the weekly allocation ``x``."""
+        decay, k, shape, coef = self._params(self._phi)
+        a = x if self.normalize else x / (1.0 - decay)
+        return self._mean_weekly_value() * float(np.expm1(np.sum(coef * _hill(a, k, shape))))
+
+    def response_curve(self, channel: str, spend: Any = None) -> pd.DataFrame:
+        """Steady-state weekly incremental value from ``channel`` at a constant weekly
+        ``spend`` (others at zero), with interval: mean weekly value without media x
+        ``(exp(coef h(x)) - 1)``."""
+        self._check_fitted()
+        channel = check_str(channel, "channel")
+        if channel not in self.channels_:
+            raise ValueError(f"channel must be one of {self.channels_}, got {channel!r}")
+        c = self.channels_.index(channel)
+        grid = (np.linspace(0, 2 * self._fit_state["spend"][c].max(), 50) if spend is None
+                else check_1d(spend, "spend", low=0))
+        decay, k, shape, coef = (d[:, c] for d in self._params(np.vstack([self._phi, self._draws])))
+        gain = 1.0 if self.normalize else 1.0 / (1.0 - decay)
+        a = grid[None, :] * np.broadcast_to(gain, decay.shape)[:, None]
+        rev = self._mean_weekly_value() * np.expm1(coef[:, None] * _hill(a, k[:, None], shape[:, None]))
+        low, high = self._interval(rev[1:])
+        return pd.DataFrame({"spend": grid, "revenue": rev[0], "ci_low": low, "ci_high": high})
+
+    def design_se(self, spend: pd.DataFrame) -> pd.DataFrame:
+        """Standard errors the same model would have under another weekly spend plan.
+
+        A power calculation without refitting: the expected Fisher information at the
+        fitted parameters (and dispersion) with the spend columns of ``spend`` (one row
+        per fitted week, ``week_col`` and the channels) in place of the real ones. Use it
+        to ask what planned dark weeks or a longer history would buy.
+
+        Returns
+        -------
+        DataFrame indexed by channel: ``se_coef`` and ``se_decay`` (delta method) under
+        the fitted plan and under ``spend`` (``se_coef_plan``, ``se_decay_plan``).
+        """
+        self._check_fitted()
+        check_frame(spend, "spend", [self.week_col, *self.channels_], numeric=self.channels_,
+                    dates=[self.week_col], non_negative=self.channels_)
+        if len(spend) != len(self.weeks_) or not pd.DatetimeIndex(spend[self.week_col]).equals(self.weeks_):
+            raise ValueError(f"spend must have one row per fitted week ({len(self.weeks_)} weeks from "
+                             f"{self.weeks_[0].date()}), in order")
+        new = spend[self.channels_].to_numpy(dtype=float).T
+        out = {}
+        for label, sp in (("", self._fit_state["spend"]), ("_plan", new)):
+            cov = self._information_cov(sp)
+            se_b = np.sqrt(np.diag(cov))[self._n_base: self._n_lin]
+            per = self._per()
+            lo_b, hi_b = self.decay_bounds
+            u = self._phi[self._n_lin:].reshape(self._n_ch, per)[:, 0]
+            ddec = (hi_b - lo_b) * special.expit(u) * (1 - special.expit(u))
+            se_u = np.sqrt(np.diag(cov))[self._n_lin::per][: self._n_ch]
+            out[f"se_coef{label}"] = se_b
+            out[f"se_decay{label}"] = ddec * se_u
+        return pd.DataFrame(out, index=pd.Index(self.channels_, name="channel"))
+
+    def _information_cov(self, spend: np.ndarray) -> np.ndarray:
+        s = self._fit_state
+        spend_rel = spend / self._scale_spend[:, None]
+        u = self._phi[self._n_lin:]
+        b = self._phi[self._n_base: self._n_lin]
+        media = self._media(spend_rel, s["pos"], u)
+        G = np.empty((len(s["y"]), len(self._phi)))
+        G[:, : self._n_lin] = np.hstack([s["base"], media])
+        for j in range(len(u)):
+            h = 1e-5 * max(1.0, abs(u[j]))
+            e = np.zeros(len(u))
+            e[j] = h
+            G[:, self._n_lin + j] = (self._media(spend_rel, s["pos"], u + e)
+                                     - self._media(spend_rel, s["pos"], u - e)) @ b / (2 * h)
+        mu = np.exp(s["off"] + G[:, : self._n_lin] @ self._phi[: self._n_lin])
+        info = G.T @ (G * mu[:, None])
+        w, V = np.linalg.eigh(info)
+        w = np.maximum(w, 1e-10 * max(w.max(), 1e-300))
+        return self.dispersion_ * (V / w) @ V.T
+
+
+class _ParamView:
+    """MarketingMixModel's parameter checks applied to a PoissonMixModel's parameters."""
+
+    def __init__(self, model: PoissonMixModel):
+        self.__dict__.update(model.get_params())
+        self.week_col, self.target_col = model.week_col, model.target_col
+        self.delay, self.penalty = 0, 0.0
+        self._pair = MarketingMixModel._pair
