@@ -1775,3 +1775,53 @@ class _ParamView:
         self.week_col, self.target_col = model.week_col, model.target_col
         self.delay, self.penalty = 0, 0.0
         self._pair = MarketingMixModel._pair
+
+
+def _simulate_repeat(n_weeks: int = 104, *, channels: Sequence[str] = ("paid_search", "display"),
+                     decay: Sequence[float] = (0.3, 0.7), coef: Sequence[float] = (0.15, 0.12),
+                     half_saturation: float = 1.0, exposure: tuple = (300.0, 3000.0),
+                     rate: float = 0.02, random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Daily counts simulated from :class:`PoissonMixModel` (shape 1, normalised adstock,
+    half-saturation ``half_saturation`` x the channel's mean positive weekly spend), with
+    the truth: per channel decay, coef, and the expected incremental count ``contribution``
+    and ``mroas`` (per dollar) computed from the noise-free expectation. For tests and the
+    benchmark's coverage study."""
+    rng = np.random.default_rng(random_state)
+    sim = simulate_mmm(n_weeks, channels=channels, noise_sd=0.0, random_state=random_state)
+    weeks = pd.DatetimeIndex(sim.table[WEEK_COL])
+    days = pd.date_range(weeks[0], periods=7 * n_weeks, freq="D")
+    pos = np.repeat(np.arange(n_weeks), 7)
+    spend = sim.table[list(channels)].to_numpy(float).T
+    k = np.array([half_saturation * s[s > 0].mean() for s in spend])
+    cal = _period_calendar(days, 1, days[0], True, 1, True, True, True)
+    gamma = {"intercept": np.log(rate), "trend": -0.05, "sin1": 0.05, "cos1": 0.10,
+             "weekday6": 0.15, "weekday5": -0.1, "promotion": 0.6, "december_peak": 0.3,
+             "black_friday_weekend": 0.5}
+    eta0 = sum(cal[c].to_numpy() * v for c, v in gamma.items() if c in cal)
+    expo = np.linspace(*exposure, len(days)) * np.exp(rng.normal(0, 0.02, len(days)))
+
+    def hills(sp):
+        return np.column_stack([_hill(_adstock(sp[c], decay[c], 0, True), k[c], 1.0)[pos]
+                                for c in range(len(channels))])
+
+    h = hills(spend)
+    mu = expo * np.exp(eta0 + h @ np.asarray(coef))
+    table = pd.DataFrame({"date": days, WEEK_COL: weeks[pos]})
+    for c, ch in enumerate(channels):
+        table[ch] = spend[c][pos]
+    table["exposure"] = expo
+    table["orders"] = rng.poisson(mu).astype(float)
+    table["expected"] = mu
+    rows = {}
+    for c, ch in enumerate(channels):
+        bumped = spend.copy()
+        bumped[c] *= 1.01
+        hb = hills(bumped)
+        contrib = float((mu * (1 - np.exp(-coef[c] * h[:, c]))).sum())
+        extra = float((mu * np.expm1(coef[c] * (hb[:, c] - h[:, c]))).sum())
+        rows[ch] = dict(decay=decay[c], coef=coef[c], half_saturation=k[c], spend=spend[c].sum(),
+                        contribution=contrib, roas=contrib / spend[c].sum(),
+                        mroas=extra / (0.01 * spend[c].sum()))
+    truth = pd.DataFrame.from_dict(rows, orient="index")
+    truth.index.name = "channel"
+    return table, truth
