@@ -1644,6 +1644,21 @@ class PoissonMixModel(BaseEstimator):
         eta = off + base @ self.baseline_coef_.to_numpy() + h @ self.coef_.to_numpy()
         return np.exp(eta)
 
+    def deviance(self, X: pd.DataFrame, y: Any = None, *, last: int | None = None) -> float:
+        """Poisson deviance of the counts of ``X`` (or ``y``) under the model: lower is better.
+
+        ``last``: score only the last ``last`` rows. Pass the whole history with a model
+        fitted on the rows before them: a time-ordered holdout whose adstock still sees
+        the earlier spend.
+        """
+        self._check_fitted()
+        mu = self.predict(X)
+        y = self._check_y(X, y, len(mu))
+        if last is not None:
+            last = check_int(last, "last", low=1, high=len(mu))
+            mu, y = mu[-last:], y[-last:]
+        return float(_poisson_deviance(y, mu).sum())
+
     def parameters(self) -> pd.DataFrame:
         """Decay, half-saturation, shape and coefficient per channel with intervals and
         ``at_bound`` (as :meth:`MarketingMixModel.parameters`)."""
