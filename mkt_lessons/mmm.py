@@ -1475,8 +1475,9 @@ class PoissonMixModel(BaseEstimator):
         spend = np.zeros((len(channels), len(weeks)))
         spend[:, pos] = rows_spend
         if not np.allclose(spend[:, pos], rows_spend):
-            raise ValueError(f"{name}: a channel's spend differs between days of the same week; the "
-                             "spend columns must hold the week's spend on every row of the week")
+            c = int(np.flatnonzero(~np.isclose(spend[:, pos], rows_spend).all(axis=1))[0])
+            raise ValueError(f"{name}[{channels[c]!r}]: the spend differs between days of the same "
+                             "week; the spend columns must hold the week's spend on every row of the week")
         if self.exposure_col is not None and (X[self.exposure_col].to_numpy(float) <= 0).any():
             raise ValueError(f"{name}[{self.exposure_col!r}] must be > 0 on every row (its log is the "
                              "offset): start the table when the exposure is positive")
