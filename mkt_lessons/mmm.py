@@ -1176,14 +1176,19 @@ def daily_repeat_table(orders: pd.DataFrame, spend: pd.DataFrame, *, customer_co
 
     Examples
     --------
-    >>> orders = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "customer_id": ["A", "A", "B"],
-    ...                        "order_date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-02"]),
-    ...                        "revenue": [10.0, 5.0, 7.0]})
-    >>> spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-01"]), "channel": ["tv"],
-    ...                       "spend": [100.0]})
+    >>> orders = pd.DataFrame({"order_id": ["O1", "O2", "O3", "O4"], "customer_id": ["A", "A", "B", "A"],
+    ...                        "order_date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-02",
+    ...                                                      "2024-01-09"]),
+    ...                        "revenue": [10.0, 5.0, 7.0, 3.0]})
+    >>> spend = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-01", "2024-01-08"]),
+    ...                       "channel": ["tv", "tv"], "spend": [100.0, 50.0]})
     >>> t = daily_repeat_table(orders, spend)
-    >>> t[["date", "tv", "repeat_orders", "active_customers"]].head(4).to_string(index=False)
-    '      date    tv  repeat_orders  active_customers\\n2024-01-01 100.0              0                 0\\n2024-01-02 100.0              0                 1\\n2024-01-03 100.0              1                 2\\n2024-01-04 100.0              0                 2'
+    >>> print(t[["date", "tv", "repeat_orders", "active_customers", "customers"]].head(4).to_string(index=False))
+          date    tv  repeat_orders  active_customers  customers
+    2024-01-01 100.0              0                 0          0
+    2024-01-02 100.0              0                 1          1
+    2024-01-03 100.0              1                 2          2
+    2024-01-04 100.0              0                 2          2
     """
     for arg, val in (("customer_col", customer_col), ("order_col", order_col),
                      ("date_col", date_col), ("amount_col", amount_col), ("week_col", week_col),
