@@ -181,8 +181,7 @@ def poisson_speed() -> None:
         model.parameters()
         model.roas()
         times.append(time.perf_counter() - t)
-    print(f"
-PoissonMixModel on the shop ({len(shop)} days x 4 channels): table {t1 - t0:.2f} s; "
+    print(f"\nPoissonMixModel on the shop ({len(shop)} days x 4 channels): table {t1 - t0:.2f} s; "
           f"fit + parameters + roas best {min(times):.2f} s, mean {np.mean(times):.2f} s (budget 10 s)")
 
 
@@ -223,8 +222,7 @@ def poisson_study(n_sims: int = N_POISSON) -> None:
         model = mmm.PoissonMixModel(channels=list(P_CH), target_col="orders", exposure_col="exposure",
                                     fixed_half_saturation=0.5, n_draws=1000).fit(table)
         rows += _coverage_rows(model, truth.to_dict("index"), seed)
-    print(f"
-PoissonMixModel on {n_sims} data sets simulated from the model (daily, 104 weeks, "
+    print(f"\nPoissonMixModel on {n_sims} data sets simulated from the model (daily, 104 weeks, "
           f"4 channels): {time.perf_counter() - t0:.0f} s")
     _coverage_report(rows, "simulated from the model")
 
@@ -241,8 +239,7 @@ def generator_study(seeds=range(1, 9)) -> None:
         truth = {c: dict(decay=media[c]["decay"], roas=media[c]["roas"], mroas=media[c]["marginal_roas"])
                  for c in model.channels_}
         rows += _coverage_rows(model, truth, seed)
-    print(f"
-PoissonMixModel on the shop regenerated with seeds {list(seeds)} (the real generator): "
+    print(f"\nPoissonMixModel on the shop regenerated with seeds {list(seeds)} (the real generator): "
           f"{time.perf_counter() - t0:.0f} s")
     _coverage_report(rows, "the data generator, other seeds")
 
