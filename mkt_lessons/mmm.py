@@ -89,6 +89,7 @@ from mkt_lessons._results import Result
 from mkt_lessons._validation import (
     check_1d,
     check_bool,
+    check_option,
     check_columns_exist,
     check_date,
     check_frame,
@@ -1374,6 +1375,18 @@ class PoissonMixModel(BaseEstimator):
     fixed_shape : float or None
         Hill shape for every channel (default 1: concave); None estimates it in ``shape_bounds``.
     shape_bounds : (float, float)
+    fixed_half_saturation : float or None
+        Half-saturation of every channel as a multiple of its mean weekly spend (weeks with
+        spend), fixed (default 1); None estimates it per channel. A fixed value requires
+        ``fixed_shape``.
+    cov_type : {"cluster", "quasi"}
+        ``"cluster"`` (default): sandwich covariance with the score summed over blocks of
+        ``cluster_weeks`` weeks, robust to errors correlated within a block (the baseline
+        is never exactly right, and media vary by week, not by day); ``"quasi"``: the Fisher
+        information scaled by the Pearson dispersion, right only when the rows' errors are
+        independent.
+    cluster_weeks : int >= 1
+        Weeks per block of the cluster covariance.
     alpha : float in (0, 1)
     n_starts : int >= 1
     n_draws : int >= 100
@@ -1402,8 +1415,9 @@ class PoissonMixModel(BaseEstimator):
                  weekday: bool = True, holidays: bool = True, promotions: bool = True,
                  normalize: bool = True, decay_bounds: tuple = (0.0, 0.9),
                  fixed_shape: float | None = 1.0, shape_bounds: tuple = (0.5, 4.0),
-                 fixed_half_saturation: float | None = 1.0, alpha: float = 0.05,
-                 n_starts: int = 2, n_draws: int = 2000, random_state: int = 0):
+                 fixed_half_saturation: float | None = 1.0, cov_type: str = "cluster",
+                 cluster_weeks: int = 4, alpha: float = 0.05, n_starts: int = 2,
+                 n_draws: int = 2000, random_state: int = 0):
         self.channels = channels
         self.date_col = date_col
         self.week_col = week_col
@@ -1421,6 +1435,8 @@ class PoissonMixModel(BaseEstimator):
         self.fixed_shape = fixed_shape
         self.shape_bounds = shape_bounds
         self.fixed_half_saturation = fixed_half_saturation
+        self.cov_type = cov_type
+        self.cluster_weeks = cluster_weeks
         self.alpha = alpha
         self.n_starts = n_starts
         self.n_draws = n_draws
@@ -1461,6 +1477,8 @@ class PoissonMixModel(BaseEstimator):
         MarketingMixModel._check_params(_ParamView(self))
         check_real(self.fixed_half_saturation, "fixed_half_saturation", low=0, low_open=True,
                    allow_none=True)
+        check_option(self.cov_type, "cov_type", ("cluster", "quasi"))
+        check_int(self.cluster_weeks, "cluster_weeks", low=1, high=520)
         if self.fixed_half_saturation is not None and self.fixed_shape is None:
             raise ValueError("fixed_half_saturation needs fixed_shape too: a shape estimated with a "
                              "fixed half-saturation is not what the parameters table reports")
@@ -1603,7 +1621,18 @@ class PoissonMixModel(BaseEstimator):
         info = G.T @ (G * mu[:, None])
         w, V = np.linalg.eigh(info)
         w = np.maximum(w, 1e-10 * max(w.max(), 1e-300))
-        cov = dispersion * (V / w) @ V.T
+        info_inv = (V / w) @ V.T
+        cov_quasi = dispersion * info_inv
+        if self.cov_type == "quasi":
+            cov = cov_quasi
+        else:  # sandwich A^-1 B A^-1 with the score summed over blocks of cluster_weeks weeks
+            block = pos // self.cluster_weeks
+            scores = np.zeros((block.max() + 1, len(phi)))
+            np.add.at(scores, block, G * (y - mu)[:, None])
+            n_blocks = len(scores)
+            B = scores.T @ scores * n_blocks / max(n_blocks - 1, 1)
+            cov = info_inv @ B @ info_inv
+            cov = (cov + cov.T) / 2
         # ---- learned state
         self.channels_ = list(self.channels)
         self.weeks_ = weeks
@@ -1624,7 +1653,9 @@ class PoissonMixModel(BaseEstimator):
         self.shape_ = pd.Series(shape, index=idx, name="shape")
         self.coef_ = pd.Series(b_media, index=idx, name="coef")
         self.baseline_coef_ = pd.Series(beta[: base.shape[1]], index=base_names, name="coef")
-        L = V * np.sqrt(dispersion / w)
+        self._se_ratio = np.sqrt(np.maximum(np.diag(cov), 0) / np.maximum(np.diag(cov_quasi), 1e-300))
+        wc, Vc = np.linalg.eigh(cov)
+        L = Vc * np.sqrt(np.maximum(wc, 0.0))
         z = np.random.default_rng(self.random_state + 1).standard_normal((self.n_draws, len(phi)))
         draws = phi + z @ L.T
         draws[:, n_lin:] = np.clip(draws[:, n_lin:], lo, hi)
@@ -1774,6 +1805,8 @@ class PoissonMixModel(BaseEstimator):
         out = {}
         for label, sp in (("", self._fit_state["spend"]), ("_plan", new)):
             cov = self._information_cov(sp)
+            ratio = np.outer(self._se_ratio, self._se_ratio)
+            cov = cov * ratio  # the fitted plan's clustering inflation carried over to the new plan
             se_b = np.sqrt(np.diag(cov))[self._n_base: self._n_lin]
             per = self._per()
             lo_b, hi_b = self.decay_bounds

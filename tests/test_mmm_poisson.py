@@ -70,10 +70,40 @@ def test_linear_part_matches_statsmodels_glm_at_the_fitted_decays():
     assert model.deviance_ == pytest.approx(glm.deviance, rel=1e-8)
     assert model.dispersion_ == pytest.approx(glm.pearson_chi2 / (glm.df_resid - 2), rel=1e-6)
     assert model.aic_ == pytest.approx(glm.aic + 2 * 2, rel=1e-8)  # + the two decays
-    # the linear block of the Laplace covariance is at least the GLM's (decays add uncertainty)
-    se_glm = glm.bse[-2:] * np.sqrt(model.dispersion_)
-    se_lap = np.sqrt(np.diag(model.cov_))[model._n_base:model._n_lin]
+    # quasi-Poisson: the linear block of the Laplace covariance is at least the GLM's
+    # (the decays add uncertainty)
+    quasi = mmm.PoissonMixModel(**FAST, cov_type="quasi").fit(table)
+    se_glm = glm.bse[-2:] * np.sqrt(quasi.dispersion_)
+    se_lap = np.sqrt(np.diag(quasi.cov_))[quasi._n_base:quasi._n_lin]
     assert (se_lap >= se_glm * 0.999).all()
+
+
+def test_cluster_covariance_matches_statsmodels_cluster_robust_glm():
+    # At the optimum the score of the decays is zero, so a Poisson GLM on the full Jacobian
+    # G = d eta / d theta (linear columns + decay derivatives) with the same offset sits at
+    # (coefficients, 0); its cluster-robust covariance is the model's sandwich.
+    table, _ = _sim(0)
+    model = _fitted(0)
+    s = model._fit_state
+    n_lin, n = model._n_lin, len(table)
+    u = model._phi[n_lin:]
+    spend_rel = s["spend"] / model._scale_spend[:, None]
+    G = np.empty((n, len(model._phi)))
+    G[:, :n_lin] = np.hstack([s["base"], model._media(spend_rel, s["pos"], u)])
+    for j in range(len(u)):
+        e = np.zeros(len(u))
+        e[j] = 1e-6
+        G[:, n_lin + j] = (model._media(spend_rel, s["pos"], u + e)
+                           - model._media(spend_rel, s["pos"], u - e)) @ model.coef_.to_numpy() / 2e-6
+    off = np.log(table["exposure"].to_numpy()) - G[:, n_lin:] @ np.zeros(len(u))
+    groups = s["pos"] // model.cluster_weeks
+    glm = sm.GLM(table["orders"].to_numpy(), G, family=sm.families.Poisson(), offset=off).fit(
+        cov_type="cluster", cov_kwds={"groups": groups})
+    np.testing.assert_allclose(glm.params[n_lin:], 0.0, atol=1e-2)
+    n_b, k = groups.max() + 1, G.shape[1]
+    factor = (n - k) / (n - 1)  # statsmodels' extra small-sample factor; ours is n_b/(n_b-1) only
+    np.testing.assert_allclose(np.diag(model.cov_), np.diag(glm.cov_params()) * factor, rtol=0.02)
+    assert n_b == int(np.ceil(len(model.weeks_) / model.cluster_weeks))
 
 
 def test_marginal_roas_equals_a_finite_difference_through_predict():
