@@ -72,7 +72,7 @@ def test_linear_part_matches_statsmodels_glm_at_the_fitted_decays():
     assert model.aic_ == pytest.approx(glm.aic + 2 * 2, rel=1e-8)  # + the two decays
     # quasi-Poisson: the linear block of the Laplace covariance is at least the GLM's
     # (the decays add uncertainty)
-    quasi = mmm.PoissonMixModel(**FAST, cov_type="quasi").fit(table)
+    quasi = model  # cov_type="quasi" is the default
     se_glm = glm.bse[-2:] * np.sqrt(quasi.dispersion_)
     se_lap = np.sqrt(np.diag(quasi.cov_))[quasi._n_base:quasi._n_lin]
     assert (se_lap >= se_glm * 0.999).all()
@@ -83,7 +83,7 @@ def test_cluster_covariance_matches_statsmodels_cluster_robust_glm():
     # G = d eta / d theta (linear columns + decay derivatives) with the same offset sits at
     # (coefficients, 0); its cluster-robust covariance is the model's sandwich.
     table, _ = _sim(0)
-    model = _fitted(0)
+    model = mmm.PoissonMixModel(**FAST, cov_type="cluster", cluster_weeks=4).fit(table)
     s = model._fit_state
     n_lin, n = model._n_lin, len(table)
     u = model._phi[n_lin:]
