@@ -234,6 +234,7 @@ def generator_study(seeds=range(1, 9)) -> None:
     covs = {"quasi": dict(cov_type="quasi"), "cluster 4 weeks": dict(cov_type="cluster", cluster_weeks=4),
             "cluster 1 week": dict(cov_type="cluster", cluster_weeks=1)}
     rows = {k: [] for k in covs}
+    oracle = []
     t0 = time.perf_counter()
     for seed in seeds:
         store = synth.generate(seed=seed)
@@ -244,10 +245,38 @@ def generator_study(seeds=range(1, 9)) -> None:
         for name, kw in covs.items():
             model = mmm.PoissonMixModel(**SHOP_SPEC, **kw, n_draws=1000).fit(shop)
             rows[name] += _coverage_rows(model, truth, seed)
+        oracle.append(_true_curve_glm(store, shop))
     print(f"\nPoissonMixModel on the shop regenerated with seeds {list(seeds)} (the real generator): "
           f"{time.perf_counter() - t0:.0f} s")
     for name in covs:
         _coverage_report(rows[name], f"the data generator, other seeds, cov_type {name}")
+    o = pd.concat(oracle)
+    g = o.groupby(level=0, sort=False)
+    print("-- the same baseline with the TRUE curves plugged in (Poisson GLM, quasi SE): is the "
+          "baseline the problem?")
+    print(pd.DataFrame({"median estimate / true": g["ratio"].median(), "median t": g["t"].median(),
+                        "95% coverage": g["covers"].mean()}).round(2).to_string())
+
+
+def _true_curve_glm(store, shop: pd.DataFrame) -> pd.DataFrame:
+    """Poisson GLM of the lesson's table (active base offset, calendar, voucher) with each
+    channel's TRUE saturation from truth/media_response: the coefficients should be
+    log(1 + max_lift) if the baseline were right."""
+    import statsmodels.api as sm
+    sat = store.truth.media_response.pivot_table(index="week_start", columns="channel",
+                                                 values="saturation", observed=True)[list(P_CH)]
+    H = sat.reindex(pd.DatetimeIndex(shop["week_start"])).to_numpy()
+    cal = mmm._period_calendar(pd.DatetimeIndex(shop["date"]), 1, shop["date"].iloc[0], True, 2,
+                               True, True, True)
+    Z = np.column_stack([cal.to_numpy(), shop["voucher"].to_numpy(), H])
+    fit = sm.GLM(shop["repeat_orders"].to_numpy(), Z, family=sm.families.Poisson(),
+                 offset=np.log(shop["active_customers"].to_numpy())).fit()
+    se = fit.bse[-len(P_CH):] * np.sqrt(fit.pearson_chi2 / fit.df_resid)
+    est = fit.params[-len(P_CH):]
+    media = store.truth.params["media"]["channels"]
+    true = np.log1p([media[c]["max_lift"] for c in P_CH])
+    return pd.DataFrame({"ratio": est / true, "t": est / se, "covers": np.abs(est - true) < 1.96 * se},
+                        index=list(P_CH))
 
 
 def main(n_sims: int = N_SIMS) -> None:
