@@ -94,11 +94,11 @@ from mkt_lessons._results import Result
 from mkt_lessons._validation import (
     check_1d,
     check_bool,
-    check_option,
     check_columns_exist,
     check_date,
     check_frame,
     check_int,
+    check_option,
     check_real,
     check_str,
     describe,
@@ -1260,7 +1260,7 @@ def daily_repeat_table(orders: pd.DataFrame, spend: pd.DataFrame, *, customer_co
     np.add.at(diff, a, 1.0)
     np.add.at(diff, b, -1.0)
     out["active_customers"] = np.cumsum(diff[:n]).round().astype(np.int64)
-    firsts = np.sort(((first.groupby(o["c"]).first().to_numpy() - day0) // np.timedelta64(1, "D")))
+    firsts = np.sort((first.groupby(o["c"]).first().to_numpy() - day0) // np.timedelta64(1, "D"))
     out["customers"] = np.searchsorted(firsts, np.arange(n), side="left")
     return out
 
