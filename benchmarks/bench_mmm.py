@@ -12,7 +12,7 @@
    and, on 20 noisy data sets, the fitted model's plan judged on the *true* curves: current
    plan vs recommended vs the true optimum (``optimise_budget`` on the truth table).
 
-4. **The repeat-order model** (:class:`mkt_lessons.mmm.PoissonMixModel`, lesson 12 section 7):
+4. **The repeat-order model** (:class:`mkt_lessons.mmm.PoissonMixModel`, lesson 12 section 4):
    the shop's fit time; interval coverage over ``N_POISSON`` data sets simulated from the
    model itself (daily counts, four channels, ``mmm._simulate_repeat``); and coverage under
    the real data generator: the shop regenerated with other seeds (``synth.generate``), fitted

@@ -61,7 +61,7 @@ Design choices (and why)
   promotion act on its days. A free half-saturation per channel is not identified from two
   years (it runs to its bound, trading off against the coefficient), so the shape is fixed
   at 1 and the half-saturation at a multiple of mean weekly spend chosen by a time-ordered
-  holdout (lesson 12, section 7). Uncertainty: the same Laplace approximation with a
+  holdout (lesson 12, section 4). Uncertainty: the same Laplace approximation with a
   quasi-Poisson dispersion. ``benchmarks/bench_mmm.py`` checks it twice (nominal 95%,
   pooled over channels). On 40 data sets simulated from the model itself (daily, 104 weeks,
   4 channels): coefficient 0.93, decay 0.97, ROAS 0.93, marginal ROAS 0.93 (display, the
