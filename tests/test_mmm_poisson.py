@@ -203,3 +203,33 @@ def test_parameter_errors():
         mmm.PoissonMixModel(**FAST).fit(bad)
     with pytest.raises(ValueError, match="must be > 0"):
         mmm.PoissonMixModel(**FAST).fit(table.assign(exposure=0.0))
+
+
+def test_deviance_matches_statsmodels_and_scores_the_last_rows():
+    table, _ = _sim(0)
+    model = _fitted(0)
+    mu = model.predict(table)
+    y = table["orders"].to_numpy()
+    assert model.deviance(table) == pytest.approx(sm.families.Poisson().deviance(y, mu), rel=1e-10)
+    assert model.deviance(table) == pytest.approx(model.deviance_, rel=1e-8)
+    last = model.deviance(table, last=70)
+    assert last == pytest.approx(sm.families.Poisson().deviance(y[-70:], mu[-70:]), rel=1e-10)
+    with pytest.raises(ValueError, match="last"):
+        model.deviance(table, last=0)
+
+
+def test_response_curve_by_hand():
+    model = _fitted(0)
+    s = model._fit_state
+    h = np.column_stack([mmm.hill(mmm.geometric_adstock(s["spend"][c], model.decay_.iloc[c]),
+                                  model.half_saturation_.iloc[c], 1.0) for c in range(2)])[s["pos"]]
+    base_weekly = (s["mu"] * np.exp(-h @ model.coef_.to_numpy())).sum() / len(model.weeks_)
+    curve = model.response_curve("display", spend=[0.0, 500.0, 2000.0])
+    by_hand = base_weekly * np.expm1(model.coef_["display"] * mmm.hill(
+        np.array([0.0, 500.0, 2000.0]), model.half_saturation_["display"], 1.0))
+    np.testing.assert_allclose(curve["revenue"], by_hand, rtol=1e-8)
+    assert (curve["ci_low"] <= curve["revenue"] + 1e-9).all() and (curve["revenue"] <= curve["ci_high"] + 1e-9).all()
+    x = np.array([800.0, 500.0])
+    total = base_weekly * np.expm1(sum(model.coef_.iloc[c] * mmm.hill(x[c], model.half_saturation_.iloc[c], 1.0)
+                                       for c in range(2)))
+    assert model._steady_revenue(x) == pytest.approx(total, rel=1e-8)
