@@ -1405,6 +1405,23 @@ class PoissonMixModel(BaseEstimator):
     dispersion_ (Pearson chi-square / residual df), deviance_, aic_ (Poisson AIC, for
     comparing specifications on the same rows), n_params_, cov_, converged_
 
+    Raises
+    ------
+    ValueError
+        At ``fit``: negative spend, counts or value; a non-positive exposure; dates not
+        consecutive (1 or 7 days apart); a row outside its ``week_col`` week; weeks not 7
+        days apart; a channel's spend differing between days of one week; too few rows for
+        the parameters (ten residual degrees of freedom at least); all-zero counts; a
+        channel with no spend; a baseline term that does not vary; a fixed half-saturation
+        with a free shape.
+
+    Notes
+    -----
+    ``log E[y_t] = log(exposure_t) + b'z_t + sum_c coef_c * hill(adstock_c(week(t)))``.
+    ``roas``: incremental value when the channel's spend is removed (each row's value times
+    ``1 - exp(-coef_c h_c)``) per dollar; ``mroas``: from a 1% rise of the channel's spend
+    in every week. ``design_se`` prices a different spend plan (dark weeks) before running it.
+
     Examples
     --------
     >>> sim = simulate_mmm(n_weeks=104, channels=("search", "social"), random_state=1)
