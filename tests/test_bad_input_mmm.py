@@ -44,6 +44,29 @@ def tiny_spend() -> pd.DataFrame:
                          "channel": ["tv", "search"] * 2, "spend": [1.0, 2.0, 3.0, 4.0]})
 
 
+PFAST = {"channels": TWO, "target_col": "orders", "exposure_col": "exposure", "holidays": False,
+         "n_starts": 1, "n_draws": 100}
+
+
+@functools.cache
+def _daily() -> pd.DataFrame:
+    return mmm._simulate_repeat(40, channels=TWO, random_state=2)[0]
+
+
+def daily() -> pd.DataFrame:
+    return _daily().drop(columns="expected").copy()
+
+
+def tiny_order_lines() -> pd.DataFrame:
+    return pd.DataFrame({"order_id": ["O1", "O2", "O3", "O4"], "customer_id": ["A", "A", "B", "A"],
+                         "order_date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-02", "2024-01-12"]),
+                         "revenue": [10.0, 5.0, 7.0, 3.0]})
+
+
+def _pfit(X, y=None):
+    return mmm.PoissonMixModel(**PFAST).fit(X, y)
+
+
 def _fit(X, y=None):
     return mmm.MarketingMixModel(**FAST).fit(X, y)
 
@@ -117,6 +140,34 @@ SPECS = [
                  ValueError),
                 ("dupindex:model", lambda kw: {**kw, "model": pd.concat([kw["model"]] * 2)},
                  ValueError)]),
+    Spec(mmm.daily_repeat_table, lambda: dict(orders=tiny_order_lines(), spend=tiny_spend()),
+         {"orders": Table(ids=["order_id", "customer_id"], numeric=["revenue"], dates=["order_date"]),
+          "spend": Table(ids=["channel"], numeric=["spend"], dates=["week_start"]),
+          "active_days": Size(low=1, high=100_000)},
+         extra=[("negative:spend", lambda kw: {**kw, "spend": kw["spend"].assign(
+                    spend=[1.0, -2.0, 3.0, 4.0])}, ValueError),
+                ("gap:spend", lambda kw: {**kw, "spend": kw["spend"].assign(
+                    week_start=pd.to_datetime(["2024-01-01"] * 2 + ["2024-01-22"] * 2))}, ValueError),
+                ("nocompleteweek:orders", lambda kw: {**kw, "orders": kw["orders"].iloc[:3]}, ValueError),
+                ("twocustomers:orders", lambda kw: {**kw, "orders": kw["orders"].assign(
+                    order_id=["O1", "O3", "O3", "O4"])}, ValueError)]),
+    Spec(lambda X, y=None: _pfit(X, y), lambda: dict(X=daily()),
+         {"X": Table(numeric=["paid_search", "display", "orders", "exposure"], dates=["date", "week_start"])},
+         name="mmm.PoissonMixModel.fit",
+         extra=[("negative:X[display]", lambda kw: {"X": kw["X"].assign(display=-kw["X"]["display"])},
+                 ValueError),
+                ("negative:X[orders]", lambda kw: {"X": kw["X"].assign(orders=-kw["X"]["orders"])},
+                 ValueError),
+                ("zero:X[exposure]", lambda kw: {"X": kw["X"].assign(exposure=0.0)}, ValueError),
+                ("gap:X[date]", lambda kw: {"X": kw["X"].drop(index=5)}, ValueError),
+                ("misaligned:X[week_start]", lambda kw: {"X": kw["X"].assign(
+                    week_start=kw["X"]["week_start"] + pd.Timedelta(days=7))}, ValueError),
+                ("unequalweek:X[display]", lambda kw: {"X": kw["X"].assign(
+                    display=kw["X"]["display"] + np.arange(len(kw["X"])) % 2)}, ValueError),
+                ("fewrows:X", lambda kw: {"X": kw["X"].iloc[:21]}, ValueError),
+                ("short:y", lambda kw: {"X": kw["X"].drop(columns="orders"),
+                                        "y": kw["X"]["orders"].to_numpy()[:-1]}, ValueError),
+                ("nospend:X[display]", lambda kw: {"X": kw["X"].assign(display=0.0)}, ValueError)]),
     Spec(mmm.simulate_mmm, lambda: dict(n_weeks=20, channels=("search",), noise_sd=100.0,
                                         start="2024-01-07"),
          {"n_weeks": Size(low=8, high=100_000), "noise_sd": Real(low=0),
@@ -136,4 +187,12 @@ ESTIMATORS = [
                               {"alpha": 2.0}, {"penalty": -1.0}, {"n_draws": 10},
                               {"channels": "paid_search"}, {"shape_bounds": (2.0,)},
                               {"fourier_order": 1.5}, {"delay": -1}]),
+    EstimatorCase(mmm.PoissonMixModel, data=lambda: ((daily(),), {}),
+                  output=lambda est, args, kw: est.predict(args[0]),
+                  params=dict(PFAST),
+                  bad_params=[{"n_starts": 0}, {"decay_bounds": (0.5, 0.1)}, {"fixed_shape": -1.0},
+                              {"fixed_half_saturation": 0.0}, {"alpha": 2.0}, {"n_draws": 10},
+                              {"channels": "paid_search"}, {"weekday": "yes"},
+                              {"exposure_col": 3}, {"fourier_order": 1.5},
+                              {"fixed_shape": None}]),
 ]
