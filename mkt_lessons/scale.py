@@ -16,6 +16,10 @@ pandas twin's shape: indexed by customer id, sorted); and ``customer_features`` 
 core behavioural columns, not the category shares (join a product table first if you need
 them).
 
+From pandas. :func:`to_spark` turns a pandas table into a Spark DataFrame through Arrow;
+``spark.createDataFrame`` cannot pass pandas 3's text columns to Arrow in PySpark 3.5 and
+converts row by row instead, with a warning.
+
 Dates. Spark has three column types for a day: ``DATE``, ``TIMESTAMP_NTZ`` (a wall-clock
 time with no zone, what pandas' naive ``datetime64`` and Parquet files written by pandas
 become) and ``TIMESTAMP`` (an *instant*, shown in the session's time zone). The first two
@@ -777,10 +781,11 @@ def _arrow_text(pa_type) -> bool:
 def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its Arrow-backed text columns as Python strings (a shallow copy).
 
-    pandas 3 stores text as ``str``, a ``StringDtype`` backed by PyArrow *chunked* arrays;
-    PySpark 3.5's Arrow conversion calls ``pyarrow.Array.from_pandas`` on each column, which
-    cannot take a chunked array, so ``createDataFrame`` warns and falls back to converting
-    row by row in Python (slow, and with other rules for missing values). Handed over as
+    pandas 3 stores text as ``str``, a ``StringDtype`` backed by PyArrow *chunked* arrays
+    (a table read from a file, or concatenated, has several chunks); PySpark 3.5's Arrow
+    conversion calls ``pyarrow.Array.from_pandas`` on each column, which cannot take more
+    than one chunk, so ``createDataFrame`` warns and falls back to converting
+    row by row in Python (slow for big tables). Handed over as
     ``object`` columns of Python strings (missing values stay missing), they take the Arrow
     path. Other columns are left as they are.
     """
@@ -804,8 +809,7 @@ def to_spark(frame: pd.DataFrame, spark: Any = None) -> Any:
     the table row by row. Here text columns go over as Python strings and the rest as they
     are: the same Spark types (text -> ``string``, naive dates -> ``timestamp_ntz``,
     time-zone-aware dates -> ``timestamp``, numbers as their width), the same values,
-    missing values as nulls (as ``NaN`` numbers become on Arrow's path). ``frame`` is not
-    modified.
+    missing values (and ``NaN`` numbers) as nulls. ``frame`` is not modified.
 
     Parameters
     ----------
@@ -818,6 +822,14 @@ def to_spark(frame: pd.DataFrame, spark: Any = None) -> Any:
     Returns
     -------
     pyspark.sql.DataFrame
+
+    Raises
+    ------
+    TypeError
+        ``frame`` not a pandas DataFrame, column names that are not text, ``spark`` not a
+        SparkSession.
+    ValueError
+        An empty ``frame`` or repeated column names.
 
     Examples
     --------
