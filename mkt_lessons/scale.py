@@ -244,10 +244,11 @@ def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-le
         Run the Java side for short jobs on few cores: only the JVM's quick compiler
         (``-XX:TieredStopAtLevel=1``) and the serial garbage collector, so no core is busy
         optimising code that runs for seconds. Measured on 2 busy cores: starting a session
-        and running a few small jobs took 8 s of Java CPU time instead of 15 s, and
-        ``benchmarks/bench_scale.py`` (features and labels of 3 million order lines) 28 s
-        instead of 48 s. ``False`` keeps the JVM's defaults, whose optimising compiler can
-        pay off in jobs of many minutes (compare with ``--engines spark,spark-fast``).
+        and running a few small jobs took 8 s of Java CPU time instead of 15 s; features and
+        labels of 3 million order lines took 28 s with this session's defaults instead of
+        48 s with ``fast_start=False`` and 4 shuffle partitions (``benchmarks/bench_scale.py
+        --engines spark,spark-fast``). ``False`` keeps the JVM's defaults, whose optimising
+        compiler can pay off in jobs of many minutes.
 
     Returns
     -------
