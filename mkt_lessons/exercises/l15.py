@@ -24,7 +24,7 @@ def namespace() -> dict:
     from mkt_lessons import scale
 
     spark = scale.spark_session()
-    orders_sdf = spark.createDataFrame(data.load_orders())
+    orders_sdf = scale.to_spark(data.load_orders(), spark)
     feats = scale.customer_features(orders_sdf, CUTOFF)
     return {"spark": spark, "orders_sdf": orders_sdf, "feats_sdf": feats, "scale": scale,
             "F": F, "CUTOFF": CUTOFF, "pd": pd}
