@@ -975,6 +975,23 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
     k_win = np.arange(W)
     k_h = np.arange(1, CHURN_HORIZON_DAYS + 1)
     k_fut = np.arange(1, n_days - n_obs + 1)
+    # The intensity depends on the customer only through its persona (rate, promotion and
+    # gift lifts), so it is one row per persona: lam_table[p, day]. The products below are
+    # the same floating-point operations, in the same order, as a customer x day matrix.
+    pidx = latent["persona_idx"]
+    n_pers = len(PERSONAS)
+    p_rate = np.zeros(n_pers)
+    p_promo = np.ones(n_pers)
+    p_hol = np.ones(n_pers)
+    for k in range(n_pers):  # the persona's values as the customers carry them
+        first = np.flatnonzero(pidx == k)[:1]
+        if len(first):
+            p_rate[k], p_promo[k], p_hol[k] = par["rate"][first[0]], par["promo"][first[0]], par["holiday"][first[0]]
+    lam_table = (p_rate / 365.0)[:, None] * season[None, :]
+    lam_table = lam_table * np.where(promo[None, :], p_promo[:, None], 1.0)
+    lam_table = lam_table * np.where(gift[None, :], p_hol[:, None], 1.0)
+    lam_table = lam_table * media_day[None, :]
+    lam_flat = lam_table.ravel()
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         sl = slice(lo, hi)
@@ -982,63 +999,75 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         probs = _choice_probs(latent["taste"][sl], par["price_beta"][sl], prod_factors,
                               popularity, log_price)
         ev_order = (probs @ price) * (1 + par["lines"][sl]) * (1 + par["qty"][sl])
-        lam = (par["rate"][sl] / 365.0)[:, None] * season[None, :]
-        lam = lam * np.where(promo[None, :], par["promo"][sl][:, None], 1.0)
-        lam = lam * np.where(gift[None, :], par["holiday"][sl][:, None], 1.0)
-        lam = lam * media_day[None, :]
+        pc = pidx[sl]
         sd = latent["signup_day"][sl]
         c0 = latent["churn_day"][sl]
-        day = np.arange(n_days)[None, :]
-        # History before the assignment day, then eligibility and randomisation.
-        counts = np.zeros((m, n_days), dtype=np.int64)
-        alive0 = (day[:, :a] > sd[:, None]) & (day[:, :a] < c0[:, None])
-        counts[:, :a] = rng.poisson(lam[:, :a] * alive0)
-        recent = (counts[:, max(elig_lo, 0):a].sum(1) > 0) | ((sd >= elig_lo) & (sd < a))
+        # History before the assignment day, then eligibility and randomisation. Only the
+        # days a customer is alive are drawn: a Poisson draw with mean 0 uses no random
+        # numbers, so drawing the alive cells row by row gives the dense matrix's numbers.
+        r0, d0 = _alive_cells(sd + 1, np.minimum(c0, a))
+        lam0 = lam_flat[pc[r0] * n_days + d0]
+        n0 = rng.poisson(lam0)
+        hit = (n0 > 0) & (d0 >= max(elig_lo, 0))
+        recent = (np.bincount(r0[hit], minlength=m) > 0) | ((sd >= elig_lo) & (sd < a))
         eligible = recent & (sd < a)
         treated = eligible & (ret_draws["u"][sl] < cfg["treatment_share"])
         dog = ret_draws["dog"][sl]
         boost = ret_draws["boost"][sl]
         # A treated sleeping dog gains an extra churn hazard from the assignment day on.
         c_day = np.where(treated & dog & (c0 > a), np.minimum(c0, a + ret_draws["dog_days"][sl] + 1), c0)
-        lam_after = lam[:, a:].copy()
-        lam_after[:, :W] += np.where(treated, boost / W, 0.0)[:, None]
-        alive1 = (day[:, a:] > sd[:, None]) & (day[:, a:] < c_day[:, None])
-        counts[:, a:] = rng.poisson(lam_after * alive1)
-        # Oracles, 2023-2024: expected revenue per day given the latent state.
-        lam_real = np.concatenate([lam[:, :a] * alive0, lam_after * alive1], axis=1)[:, :n_obs]
-        rep = (lam_real * ev_order[:, None]).sum(0) * (1 - disc[:n_obs])
+        r1, d1 = _alive_cells(np.maximum(sd + 1, a), np.minimum(c_day, n_days))
+        lam1 = lam_flat[pc[r1] * n_days + d1]
+        in_offer = treated[r1] & (d1 < a + W)
+        lam1[in_offer] += (boost / W)[r1[in_offer]]
+        n1 = rng.poisson(lam1)
+        # Oracles, 2023-2024: expected revenue per day given the latent state (per day,
+        # summed over customers in row order, as the dense matrix's column sums).
+        obs1 = d1 < n_obs
+        d_real = np.concatenate([d0, d1[obs1]])
+        l_real = np.concatenate([lam0, lam1[obs1]])
+        r_real = np.concatenate([r0, r1[obs1]])
+        rep = np.bincount(d_real, weights=l_real * ev_order[r_real], minlength=n_obs) * (1 - disc[:n_obs])
+        o_sum = np.bincount(d_real, weights=l_real, minlength=n_obs)
         repeat_rev += rep
         expected_rev += rep
-        expected_orders += lam_real.sum(0)
-        repeat_orders += lam_real.sum(0)
+        expected_orders += o_sum
+        repeat_orders += o_sum
         np.add.at(expected_rev, sd, ev_order * (1 - np.maximum(disc[sd], first_disc[sl])))
         np.add.at(expected_orders, sd, 1.0)
         # Potential outcomes of the offer (for everybody; only eligible customers are tested).
         h = 1.0 / life[sl]
         alive_a = (c0 > a) & (sd < a)
-        p_c, n_c = _window_stats(lam[:, win], np.exp(-k_win[None, :] * h[:, None]))
-        p_t, n_t = _window_stats(lam[:, win] + (boost / W)[:, None],
+        lam_win = lam_table[:, win][pc]
+        p_c, n_c = _window_stats(lam_win, np.exp(-k_win[None, :] * h[:, None]))
+        p_t, n_t = _window_stats(lam_win + (boost / W)[:, None],
                                  np.exp(-k_win[None, :] * (h + dog * dog_h)[:, None]))
         h_after = h + (treated & dog) * dog_h  # hazard after the assignment day
         for key, cutoff in [("p_buy_train", TRAIN_CUTOFF), ("p_buy_test", TEST_CUTOFF)]:
             c = (cutoff - START).days
-            p, _ = _window_stats(lam[:, c + 1:c + 1 + CHURN_HORIZON_DAYS],
+            p, _ = _window_stats(lam_table[:, c + 1:c + 1 + CHURN_HORIZON_DAYS][pc],
                                  np.exp(-k_h[None, :] * h_after[:, None]))
             cust[key][sl] = np.where(sd <= c, np.where(c_day > c, p, 0.0), np.nan)
         alive_end = c_day > n_obs - 1
         surv = np.exp(-k_fut[None, :] * h_after[:, None])
-        lam_f = lam[:, n_obs:]
+        lam_f = lam_table[:, n_obs:][pc]
         cust["orders_2025"][sl] = alive_end * (surv * lam_f).sum(1)
         cust["revenue_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - disc[n_obs:])).sum(1)
         cust["margin_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - COGS_SHARE - disc[n_obs:])).sum(1)
+        del surv, lam_f
         for key, val in [("eligible", eligible), ("treated", treated), ("alive_at_assignment", alive_a),
                          ("p_control", p_c * alive_a), ("p_treated", p_t * alive_a),
                          ("orders_control", n_c * alive_a), ("orders_treated", n_t * alive_a),
                          ("ev_order", ev_order), ("alive_at_end", alive_end), ("churn_day", c_day)]:
             cust[key][sl] = val
-        # Realise orders: the forced first order plus the Poisson repeat orders.
-        ci, di = np.nonzero(counts)
-        reps = counts[ci, di]
+        # Realise orders: the forced first order plus the Poisson repeat orders, row-major
+        # (customer, then day) as np.nonzero of the dense counts.
+        nz0, nz1 = n0 > 0, n1 > 0
+        ci = np.concatenate([r0[nz0], r1[nz1]])
+        di = np.concatenate([d0[nz0], d1[nz1]])
+        reps = np.concatenate([n0[nz0], n1[nz1]])
+        o = np.argsort(ci, kind="stable")
+        ci, di, reps = ci[o], di[o], reps[o]
         o_cust = np.concatenate([np.arange(lo, hi), np.repeat(ci + lo, reps)])
         o_day = np.concatenate([sd, np.repeat(di, reps)])
         n_orders = len(o_cust)
@@ -1046,7 +1075,7 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         l_cust = np.repeat(o_cust, n_lines)
         cum_p = np.cumsum(probs, axis=1)
         u = rng.random(len(l_cust))
-        l_prod = np.minimum((cum_p[l_cust - lo] < u[:, None]).sum(1), len(price) - 1)
+        l_prod = np.minimum(_count_below(cum_p, l_cust - lo, u), len(price) - 1)
         lines_cust.append(l_cust)
         lines_day.append(np.repeat(o_day, n_lines))
         lines_prod.append(l_prod)
@@ -1056,22 +1085,19 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
     for key in ["eligible", "treated", "alive_at_assignment", "alive_at_end"]:
         cust[key] = cust[key].astype(bool)
     cust["churn_day"] = cust["churn_day"].astype(np.int64)
-    lines = pd.DataFrame({
-        "tmp_order": np.concatenate(lines_order), "cust": np.concatenate(lines_cust),
-        "day": np.concatenate(lines_day), "prod": np.concatenate(lines_prod),
-        "quantity": np.concatenate(lines_qty),
-    })
-    lines = lines.groupby(["tmp_order", "cust", "day", "prod"], as_index=False, sort=False)["quantity"].sum()
-    lines = lines.sort_values(["day", "cust", "tmp_order", "prod"], kind="stable").reset_index(drop=True)
-    is_new = lines["tmp_order"].ne(lines["tmp_order"].shift()).to_numpy()
-    order_rank = np.cumsum(is_new)
-    lines["order_id"] = [f"O{k:06d}" for k in order_rank]
+    lines = _merge_and_sort_lines(np.concatenate(lines_order), np.concatenate(lines_cust),
+                                  np.concatenate(lines_day), np.concatenate(lines_prod),
+                                  np.concatenate(lines_qty), len(price), n)
+    del lines_order, lines_cust, lines_day, lines_prod, lines_qty
+    order_no = lines["order_no"].to_numpy()
+    lines["order_id"] = _order_ids(order_no)
     lines["order_date"] = START + pd.to_timedelta(lines["day"], unit="D")
     lines["customer_id"] = customers["customer_id"].to_numpy()[lines["cust"]]
     lines["product_id"] = products["product_id"].to_numpy()[lines["prod"]]
     lines["unit_price"] = price[lines["prod"]]
-    first_order_of = lines.groupby("cust")["tmp_order"].transform("min")
-    is_first = (lines["tmp_order"] == first_order_of).to_numpy()
+    first_order_of = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_order_of, lines["cust"].to_numpy(), lines["tmp_order"].to_numpy())
+    is_first = lines["tmp_order"].to_numpy() == first_order_of[lines["cust"].to_numpy()]
     promo_disc = disc[lines["day"]]
     discount = np.where(is_first, np.maximum(promo_disc, first_disc[lines["cust"]]), promo_disc)
     # The voucher: the first order of a treated customer inside the window.
@@ -1092,6 +1118,67 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
                         "expected_repeat_revenue_no_media": repeat_rev / media_day[:n_obs],
                         "media_multiplier": media_day[:n_obs]})
     return lines, cols, edr, cust, repeat_rev / media_day[:n_obs]
+
+
+
+
+def _merge_and_sort_lines(tmp_order, cust, day, prod, qty, n_products: int, n_customers: int) -> pd.DataFrame:
+    """Order lines with one line per product and order, sorted by day, customer, order, product.
+
+    What ``groupby(["tmp_order", "cust", "day", "prod"]).quantity.sum()`` then a stable sort
+    by ``["day", "cust", "tmp_order", "prod"]`` gives (the sort keys are unique), on integer
+    keys. ``order_no`` numbers the orders 1, 2, ... in that order.
+    """
+    key = tmp_order.astype(np.int64) * n_products + prod
+    o = np.argsort(key, kind="stable")  # the lines of an order are adjacent: nearly sorted
+    key = key[o]
+    start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, int)
+    first = o[start]
+    quantity = np.add.reduceat(qty[o], start) if len(key) else qty[:0]
+    del o, key
+    o = np.argsort(day[first].astype(np.int64) * (n_customers + 1) + cust[first], kind="stable")
+    first = first[o]
+    t = tmp_order[first]
+    is_new = np.concatenate([[True], t[1:] != t[:-1]]) if len(t) else np.zeros(0, bool)
+    return pd.DataFrame({"tmp_order": t, "cust": cust[first], "day": day[first], "prod": prod[first],
+                         "quantity": quantity[o], "order_no": np.cumsum(is_new)})
+
+
+def _order_ids(order_no: np.ndarray) -> np.ndarray:
+    """``"O%06d" % k`` for each k (one string object per order, shared by its lines)."""
+    if not len(order_no):
+        return np.zeros(0, dtype=object)
+    top = int(order_no.max())
+    ids = np.array([f"O{k:06d}" for k in range(top + 1)], dtype=object)
+    return ids[order_no]
+
+
+def _alive_cells(first: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and day of every cell ``first[i] <= day < stop[i]``, row by row, days ascending."""
+    length = np.maximum(stop - first, 0)
+    rows = np.repeat(np.arange(len(first)), length)
+    begin = np.cumsum(length) - length
+    days = np.arange(int(length.sum()), dtype=np.int64) + np.repeat(first - begin, length)
+    return rows, days
+
+
+def _count_below(cum: np.ndarray, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``(cum[rows] < u[:, None]).sum(1)`` for rows of a non-decreasing ``cum``, by binary search.
+
+    The same comparisons of the same numbers, without the lines x products matrix.
+    """
+    lo = np.zeros(len(rows), dtype=np.int64)
+    hi = np.full(len(rows), cum.shape[1], dtype=np.int64)
+    flat = cum.ravel()
+    base = rows.astype(np.int64) * cum.shape[1]
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        mid = (lo + hi) // 2
+        below = open_ & (flat[base + np.minimum(mid, cum.shape[1] - 1)] < u)
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
 
 
 def _typo(word: str, u: float, v: float) -> str:
