@@ -46,6 +46,7 @@ Dependencies run one way: this module imports nothing from the lesson modules.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import os
@@ -1734,11 +1735,81 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
 
 # --------------------------------------------------------------------------- writing
 def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> None:
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-    out.to_csv(path, index=False, lineterminator="\n", float_format=float_format)
+    """Write ``df`` as pandas' ``to_csv(index=False, lineterminator="\\n", float_format=...)`` would.
+
+    Dates are written as YYYY-MM-DD. The text is the same byte for byte (Python's csv
+    writer, as pandas uses it), but built faster: numbers and dates are formatted once per
+    distinct value and rows are written in chunks, so a million-customer shop writes in
+    seconds and without a second copy of the table as text.
+    """
+    columns = [df[c] for c in df.columns]
+    if not all(_csv_kind(s.dtype) for s in columns):  # anything unusual: pandas itself
+        out = df.copy()
+        for col in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[col]):
+                out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out.to_csv(path, index=False, lineterminator="\n", float_format=float_format)
+        return
+    arrays = [s.to_numpy() if _csv_kind(s.dtype) != "text" else s.to_numpy(dtype=object) for s in columns]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([str(c) for c in df.columns])
+        for lo in range(0, len(df), _CSV_CHUNK):
+            cols = [_csv_text(a[lo:lo + _CSV_CHUNK], _csv_kind(s.dtype), float_format)
+                    for a, s in zip(arrays, columns, strict=True)]
+            writer.writerows(zip(*cols, strict=True))
+
+
+_CSV_CHUNK = 200_000
+
+
+def _csv_kind(dtype) -> str | None:
+    """How :func:`_to_csv` writes a column of this dtype (None: leave it to pandas)."""
+    if isinstance(dtype, np.dtype):
+        if dtype.kind == "M":
+            return "date"
+        if dtype.kind == "f":
+            return "float"
+        if dtype.kind in "iu":
+            return "int"
+        if dtype.kind == "b":
+            return "bool"
+        if dtype.kind == "O":
+            return "text"
+        return None
+    if isinstance(dtype, pd.StringDtype):
+        return "text"
+    return None
+
+
+def _csv_text(values: np.ndarray, kind: str, float_format: str | None) -> list:
+    """The cells of one column chunk as pandas writes them (missing values as '')."""
+    if kind == "text":
+        mask = pd.isna(values)
+        if mask.any():
+            values = values.copy()
+            values[mask] = ""
+        return values.tolist()
+    codes, uniques = pd.factorize(values)  # format each distinct value once
+    if kind == "date":
+        text = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
+    elif kind == "float":
+        uniques = np.asarray(uniques, dtype=float)
+        text = (list(uniques.astype(str)) if float_format is None
+                else [float_format % v for v in uniques.tolist()])
+    else:  # int, bool: str() of the Python value
+        text = [str(v) for v in np.asarray(uniques).tolist()]
+    table = np.array([*text, ""], dtype=object)  # code -1 (missing) -> ""
+    out = table[codes]
+    if kind == "float":  # factorize holds 0.0 and -0.0 as one value; they print differently
+        zero = values == 0
+        if zero.any():
+            neg = zero & np.signbit(values)
+            zeros = np.array([0.0, -0.0])
+            fix = (zeros.astype(str) if float_format is None else [float_format % z for z in zeros.tolist()])
+            out[zero & ~neg] = fix[0]
+            out[neg] = fix[1]
+    return out.tolist()
 
 
 def write(store: Store, path: str | Path) -> list[Path]:
