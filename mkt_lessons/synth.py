@@ -550,11 +550,18 @@ def _fmt_money(x: float, fancy: bool) -> str:
     return f"${x:,.2f}" if fancy else f"{x:.2f}"
 
 
-def _inject_defects(rng, orders: pd.DataFrame):
-    """Return orders_raw (all strings, as a messy export) and the count of every defect."""
+def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = None):
+    """Return orders_raw (all strings, as a messy export) and the count of every defect.
+
+    ``order_num`` (optional) is the number in each order id, ``order_id == "O%06d" % order_num``;
+    with it, ids are grouped and sorted as numbers (fast at a million customers), giving the
+    same table as comparing the strings.
+    """
     n = len(orders)
     counts: dict[str, int] = {k: max(1, int(round(r * n))) for k, r in DEFECT_RATES.items()}
-    order_sizes = orders.groupby("order_id")["order_id"].transform("size").to_numpy()
+    raw_oid = orders["order_id"].to_numpy(dtype=object)
+    codes = pd.factorize(raw_oid)[0] if order_num is None else np.asarray(order_num, dtype=np.int64)
+    order_sizes = np.bincount(codes)[codes] if n else np.zeros(0, dtype=np.int64)
     # Disjoint source lines for each defect kind; returns must fit before END.
     pool = rng.permutation(n)
     can_return = (orders["order_date"] <= END - pd.Timedelta(days=30)).to_numpy()
@@ -567,22 +574,18 @@ def _inject_defects(rng, orders: pd.DataFrame):
         ok = ~used[pool] if cond is None else (~used[pool] & cond[pool])
         chosen = pool[ok][: counts[kind]]
         if kind == "missing_customer_id_filled":  # at most one blank per order
-            oid = orders["order_id"].to_numpy()[pool[ok]]
-            _, first = np.unique(oid, return_index=True)
+            _, first = np.unique(codes[pool[ok]], return_index=True)
             chosen = pool[ok][np.sort(first)][: counts[kind]]
         used[chosen] = True
         take[kind] = chosen
 
-    raw = pd.DataFrame({
-        "order_id": orders["order_id"].to_numpy(dtype=object),
-        "order_date": orders["order_date"].to_numpy(),
-        "customer_id": orders["customer_id"].to_numpy(dtype=object),
-        "product_id": orders["product_id"].to_numpy(dtype=object),
-        "quantity": orders["quantity"].to_numpy(),
-        "unit_price": orders["unit_price"].to_numpy(),
-        "discount": orders["discount"].to_numpy(),
-        "revenue": orders["revenue"].to_numpy(),
-    })
+    raw_cid = orders["customer_id"].to_numpy(dtype=object)
+    raw_pid = orders["product_id"].to_numpy(dtype=object)
+    day = orders["order_date"].to_numpy()
+    q_arr = orders["quantity"].to_numpy()
+    p_arr = orders["unit_price"].to_numpy()
+    d_arr = orders["discount"].to_numpy()
+    r_arr = orders["revenue"].to_numpy()
     fmts = list(DATE_FORMATS)
     date_fmt = rng.choice(len(fmts), n, p=list(DATE_FORMATS.values()))
     money_fancy = rng.random(n) < MONEY_STRING_RATE
@@ -592,30 +595,12 @@ def _inject_defects(rng, orders: pd.DataFrame):
     typo = np.zeros(n, dtype=bool)
     typo[take["price_typos_x100"]] = True
 
-    dates = pd.DatetimeIndex(raw["order_date"])
-    q_arr = raw["quantity"].to_numpy()
-    p_arr = raw["unit_price"].to_numpy()
-    d_arr = raw["discount"].to_numpy()
-    r_arr = raw["revenue"].to_numpy()
-    raw_oid = raw["order_id"].to_numpy()
-    raw_cid = raw["customer_id"].to_numpy()
-    raw_pid = raw["product_id"].to_numpy()
-
-    def render(i, fmt_i, fancy, as_pct, price_typo):
-        """One row as text (used for the few re-exported duplicate lines)."""
-        price = p_arr[i] * (100 if price_typo else 1)
-        rev = float(order_revenue(q_arr[i], price, d_arr[i])) if price_typo else r_arr[i]
-        d = d_arr[i]
-        return [raw_oid[i], _date_text(dates[i:i + 1], fmts[fmt_i])[0], raw_cid[i], raw_pid[i],
-                str(int(q_arr[i])), _fmt_money(price, fancy),
-                (f"{d * 100:.0f}%" if as_pct and d > 0 else f"{d:.2f}"), _fmt_money(float(rev), fancy)]
-
-    # Every clean line rendered as text, column by column (vectorised; same text as a
-    # row-by-row rendering, and the same random draws in the same order).
-    date_col = np.empty(n, dtype=object)
-    for k, f in enumerate(fmts):
-        m = date_fmt == k
-        date_col[m] = _date_text(dates[m], f)
+    # Every clean line rendered as text, column by column: each distinct date, number and
+    # amount is formatted once (the same text as a row-by-row rendering, and the same random
+    # draws in the same order).
+    day_code, day_uniq = pd.factorize(day)
+    date_tab = np.vstack([_date_text(pd.DatetimeIndex(day_uniq), f) for f in fmts]) if n else np.zeros((len(fmts), 0), object)
+    date_col = date_tab[date_fmt, day_code]
     price = np.where(typo, p_arr * 100, p_arr)
     rev = r_arr.astype(float).copy()
     if typo.any():
@@ -625,70 +610,111 @@ def _inject_defects(rng, orders: pd.DataFrame):
     ev_col = np.concatenate([np.zeros(int(messy_c.sum()), dtype=int), np.ones(int(messy_p.sum()), dtype=int)])
     ev = np.lexsort((ev_col, ev_row))
     kinds = rng.integers(3, size=len(ev))
-    cid_col = raw_cid.astype(object).copy()
-    pid_col = raw_pid.astype(object).copy()
+    cid_col = raw_cid.copy()
+    pid_col = raw_pid.copy()
     for col, src in [(0, cid_col), (1, pid_col)]:
         sel = ev[ev_col[ev] == col]
         rows, kk = ev_row[sel], kinds[np.flatnonzero(ev_col[ev] == col)]
         src[rows] = [_MESS[k](v) for k, v in zip(kk, src[rows], strict=True)]
-    disc_col = np.array([f"{d:.2f}" for d in d_arr], dtype=object)
+    disc_col = _format_each(d_arr, lambda d: f"{d:.2f}")
     as_pct = pct & (d_arr > 0)
-    disc_col[as_pct] = [f"{d * 100:.0f}%" for d in d_arr[as_pct]]
-    cols_out = {
-        "order_id": raw_oid.astype(object),
-        "order_date": date_col,
-        "customer_id": cid_col,
-        "product_id": pid_col,
-        "quantity": np.array([str(int(q)) for q in q_arr], dtype=object),
-        "unit_price": _money_text(price, money_fancy),
-        "discount": disc_col,
-        "revenue": _money_text(rev, money_fancy),
-    }
-    out_df = pd.DataFrame(cols_out)
+    disc_col[as_pct] = _format_each(d_arr[as_pct], lambda d: f"{d * 100:.0f}%")
+    cid_col[take["missing_customer_id_filled"]] = ""
+    out = [raw_oid, date_col, cid_col, pid_col, _format_each(q_arr, lambda q: str(int(q))),
+           _money_text(price, money_fancy), disc_col, _money_text(rev, money_fancy)]
     changed = dict(
         money_as_string_rows=int(money_fancy.sum()),
-        discount_as_percent_rows=int((pct & (raw["discount"].to_numpy() > 0)).sum()),
+        discount_as_percent_rows=int(as_pct.sum()),
         date_format_rows={fmts[k]: int((date_fmt == k).sum()) for k in range(len(fmts))},
         messy_customer_id_rows=int(messy_c.sum()),
         messy_product_id_rows=int(messy_p.sum()),
     )
-    out_df.iloc[take["missing_customer_id_filled"], 2] = ""
-    out = out_df.to_numpy()
-    extra = []
+    extra, extra_num = [], []
     for i in take["exact_duplicate_rows"]:
-        extra.append(list(out[i]))
-    for i in take["duplicate_order_lines"]:  # same line re-exported in another date format
-        other = (date_fmt[i] + 1 + rng.integers(len(fmts) - 1)) % len(fmts)
-        extra.append(render(i, other, not money_fancy[i], pct[i], False))
-    for i in take["return_lines"]:
-        when = dates[i] + pd.Timedelta(days=int(rng.integers(3, 31)))
-        extra.append([raw_oid[i], when.strftime("%Y-%m-%d"), raw_cid[i], raw_pid[i],
+        extra.append([c[i] for c in out])
+    others = [(date_fmt[i] + 1 + rng.integers(len(fmts) - 1)) % len(fmts) for i in take["duplicate_order_lines"]]
+    for i, other in zip(take["duplicate_order_lines"], others, strict=True):  # re-exported in another format
+        fancy, d = not money_fancy[i], d_arr[i]
+        extra.append([raw_oid[i], date_tab[other, day_code[i]], raw_cid[i], raw_pid[i], str(int(q_arr[i])),
+                      _fmt_money(p_arr[i], fancy), (f"{d * 100:.0f}%" if pct[i] and d > 0 else f"{d:.2f}"),
+                      _fmt_money(float(r_arr[i]), fancy)])
+    shifts = [int(rng.integers(3, 31)) for _ in take["return_lines"]]
+    for i, k in zip(take["return_lines"], shifts, strict=True):
+        when = (day[i] + np.timedelta64(k, "D")).astype("datetime64[D]")
+        extra.append([raw_oid[i], str(when), raw_cid[i], raw_pid[i],
                       str(-int(q_arr[i])), _fmt_money(p_arr[i], False), f"{d_arr[i]:.2f}",
                       _fmt_money(-float(r_arr[i]), False)])
     for i in take["missing_product_id_lines"]:
-        row = list(out[i])
+        row = [c[i] for c in out]
         row[3] = ""
         extra.append(row)
+    if order_num is not None:
+        extra_num = [codes[take[k]] for k in ["exact_duplicate_rows", "duplicate_order_lines",
+                                             "return_lines", "missing_product_id_lines"]]
     test_lines = 0
     for k in range(TEST_ORDERS):
-        day = START + pd.Timedelta(days=int(rng.integers(0, (END - START).days + 1)))
+        when = START + pd.Timedelta(days=int(rng.integers(0, (END - START).days + 1)))
         for _ in range(int(1 + rng.integers(0, 4))):
-            extra.append([f"O9{k + 1:05d}", day.strftime("%Y-%m-%d"), f"TEST{k % 3 + 1:02d}",
+            extra.append([f"O9{k + 1:05d}", when.strftime("%Y-%m-%d"), f"TEST{k % 3 + 1:02d}",
                           f"P{int(rng.integers(1, 201)):04d}", "1", "0.01", "0.00", "0.01"])
+            extra_num.append(np.array([900000 + k + 1]))
             test_lines += 1
     counts["test_order_lines"] = test_lines
-    cols = list(raw.columns)
-    raw_df = pd.DataFrame(np.concatenate([out, np.array(extra, dtype=object).reshape(-1, len(cols))]),
-                          columns=cols, dtype=object)
-    raw_df = raw_df.iloc[np.argsort(raw_df["order_id"].to_numpy(), kind="stable")].reset_index(drop=True)
-    # Ties inside one order: shuffle so that injected rows are not always last.
-    raw_df = raw_df.iloc[_shuffle_within(raw_df["order_id"].to_numpy(), rng)].reset_index(drop=True)
+    cols = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price", "discount",
+            "revenue"]
+    extra_arr = np.array(extra, dtype=object).reshape(-1, len(cols))
+    full = [np.concatenate([np.asarray(c, dtype=object), extra_arr[:, j]]) for j, c in enumerate(out)]
+    del out
+    # Sorted by order id (stable), then rows of one order shuffled so that injected rows
+    # are not always last.
+    if order_num is None:
+        first = np.argsort(full[0], kind="stable")
+        keys = full[0][first]
+    else:
+        key = _id_sort_key(np.concatenate([codes, *extra_num]))
+        first = np.argsort(key, kind="stable")
+        keys = key[first]
+    perm = first[_shuffle_within(keys, rng)]
+    block = np.empty((len(cols), len(perm)), dtype=object)
+    for j, c in enumerate(full):
+        block[j] = c[perm]
+    del full
+    raw_df = pd.DataFrame(block.T, columns=cols, dtype=object, copy=False)
     defects = dict(removed={k: counts[k] for k in ["exact_duplicate_rows", "duplicate_order_lines",
                                                     "return_lines", "missing_product_id_lines",
                                                     "test_order_lines"]},
                    repaired={k: counts[k] for k in ["missing_customer_id_filled", "price_typos_x100"]},
                    reformatted=changed, raw_rows=len(raw_df), clean_rows=n)
     return raw_df, defects
+
+
+def _id_sort_key(num: np.ndarray) -> np.ndarray:
+    """Integers that sort like the strings ``"%06d" % num`` (lexicographically, as text).
+
+    Strings of digits sort like the numbers right-padded with zeros to a common width,
+    the shorter string first on a tie.
+    """
+    num = np.asarray(num, dtype=np.int64)
+    top = max(6, len(str(int(num.max())))) if len(num) else 6
+    width = np.full(len(num), 6, dtype=np.int64)
+    for w in range(7, top + 1):
+        width[num >= 10 ** (w - 1)] = w
+    return num * 10 ** (top - width) * 32 + width
+
+
+def _format_each(values: np.ndarray, fmt) -> np.ndarray:
+    """``[fmt(v) for v in values]`` as an object array, calling ``fmt`` once per distinct value."""
+    values = np.asarray(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    table = np.array([fmt(v) for v in np.asarray(uniques).tolist()] + [""], dtype=object)
+    out = table[codes]
+    if values.dtype.kind == "f":  # 0.0 and -0.0 are one value to factorize, two texts
+        zero = values == 0
+        if zero.any():
+            neg = zero & np.signbit(values)
+            out[zero & ~neg] = fmt(0.0)
+            out[neg] = fmt(-0.0)
+    return out
 
 
 _MESS = [lambda s: f" {s}", lambda s: s.lower(), lambda s: f"{s}  "]  # stray space, lower case, trailing
@@ -701,8 +727,9 @@ def _date_text(dates: pd.DatetimeIndex, fmt: str) -> np.ndarray:
 
 
 def _money_text(x: np.ndarray, fancy: np.ndarray) -> np.ndarray:
-    out = np.array([f"{v:.2f}" for v in x], dtype=object)
-    out[fancy] = [f"${v:,.2f}" for v in x[fancy]]
+    out = _format_each(x, lambda v: f"{v:.2f}")
+    if fancy.any():
+        out[fancy] = _format_each(x[fancy], lambda v: f"${v:,.2f}")
     return out
 
 
@@ -1556,7 +1583,7 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
     orders = lines.loc[observed, cols].reset_index(drop=True)
     orders_2025 = lines.loc[~observed, cols].reset_index(drop=True)
     ab, ab_truth = _ab_test(r_ab)
-    orders_raw, defects = _inject_defects(r_def, orders)
+    orders_raw, defects = _inject_defects(r_def, orders, lines.loc[observed, "order_no"].to_numpy())
     reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality,
                                       lines.loc[observed, "cust"].to_numpy())
     retention = _retention_table(orders, customers, cust)
