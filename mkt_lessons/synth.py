@@ -1777,16 +1777,51 @@ def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> No
                 out[col] = out[col].dt.strftime("%Y-%m-%d")
         out.to_csv(path, index=False, lineterminator="\n", float_format=float_format)
         return
-    arrays = [s.to_numpy() if _csv_kind(s.dtype) != "text" else s.to_numpy(dtype=object) for s in columns]
+    kinds = [_csv_kind(s.dtype) for s in columns]
+    arrays = [s.to_numpy() if k != "text" else s.to_numpy(dtype=object) for s, k in zip(columns, kinds, strict=True)]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow([str(c) for c in df.columns])
         for lo in range(0, len(df), _CSV_CHUNK):
-            cols = [_csv_text(a[lo:lo + _CSV_CHUNK], _csv_kind(s.dtype), float_format)
-                    for a, s in zip(arrays, columns, strict=True)]
-            writer.writerows(zip(*cols, strict=True))
+            cols = [a[lo:lo + _CSV_CHUNK].tolist() if k == "text" else _csv_text(a[lo:lo + _CSV_CHUNK], k, float_format)
+                    for a, k in zip(arrays, kinds, strict=True)]
+            try:  # the common case: every text cell a str; join the rows directly
+                if len(cols) < 2:
+                    raise TypeError("one column: let the csv writer quote an empty cell")
+                for j, k in enumerate(kinds):
+                    if k == "text" and any(ch in "\0".join(cols[j]) for ch in _CSV_SPECIAL):
+                        cols[j] = [_csv_quote(v) for v in cols[j]]
+                fh.write("".join(map(_csv_line, zip(*cols, strict=True))))
+            except TypeError:  # missing values or non-text objects: pandas' rules via the csv writer
+                for j, k in enumerate(kinds):
+                    if k == "text":
+                        a = arrays[j][lo:lo + _CSV_CHUNK]
+                        mask = pd.isna(a)
+                        cols[j] = np.where(mask, "", a).tolist() if mask.any() else a.tolist()
+                writer.writerows(zip(*cols, strict=True))
 
 
+def _csv_line(cells) -> str:
+    return ",".join(cells) + "\n"
+
+
+def _csv_quote(v: str) -> str:
+    """A cell as Python's csv writer (QUOTE_MINIMAL, as pandas uses it) writes it."""
+    if any(ch in v for ch in _CSV_SPECIAL):
+        return '"' + v.replace('"', '""') + '"'
+    return v
+
+
+def _csv_special_chars() -> str:
+    """The characters that make this Python's csv writer quote a cell (\\r: 3.12+ only)."""
+    import io
+    special = ',"\n'
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["a\rb", "c"])
+    return special + ("\r" if buf.getvalue().startswith('"') else "")
+
+
+_CSV_SPECIAL = _csv_special_chars()
 _CSV_CHUNK = 200_000
 
 
