@@ -1790,8 +1790,9 @@ def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> No
                     raise TypeError("one column: let the csv writer quote an empty cell")
                 for j, k in enumerate(kinds):
                     if k == "text" and any(ch in "\0".join(cols[j]) for ch in _CSV_SPECIAL):
-                        cols[j] = [_csv_quote(v) for v in cols[j]]
-                fh.write("".join(map(_csv_line, zip(*cols, strict=True))))
+                        cols[j] = _csv_quote(cols[j])
+                fh.write("\n".join(map(",".join, zip(*cols, strict=True))))
+                fh.write("\n")
             except TypeError:  # missing values or non-text objects: pandas' rules via the csv writer
                 for j, k in enumerate(kinds):
                     if k == "text":
@@ -1801,15 +1802,11 @@ def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> No
                 writer.writerows(zip(*cols, strict=True))
 
 
-def _csv_line(cells) -> str:
-    return ",".join(cells) + "\n"
-
-
-def _csv_quote(v: str) -> str:
-    """A cell as Python's csv writer (QUOTE_MINIMAL, as pandas uses it) writes it."""
-    if any(ch in v for ch in _CSV_SPECIAL):
-        return '"' + v.replace('"', '""') + '"'
-    return v
+def _csv_quote(cells: list[str]) -> list[str]:
+    """Cells as Python's csv writer (QUOTE_MINIMAL, as pandas uses it) writes them."""
+    cr = "\r" in _CSV_SPECIAL
+    return ['"' + v.replace('"', '""') + '"' if ("," in v or '"' in v or "\n" in v or (cr and "\r" in v)) else v
+            for v in cells]
 
 
 def _csv_special_chars() -> str:
