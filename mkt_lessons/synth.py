@@ -59,7 +59,7 @@ import pandas as pd
 
 # The promotions and Black Friday are the lessons' calendar too: one definition, in constants.
 from mkt_lessons import constants
-from mkt_lessons._validation import check_1d, check_int, check_real
+from mkt_lessons._validation import check_1d, check_int, check_option, check_real
 from mkt_lessons.constants import black_friday
 
 DEFAULT_SEED = 20240101
@@ -1871,7 +1871,7 @@ def _csv_text(values: np.ndarray, kind: str, float_format: str | None) -> list:
     return out.tolist()
 
 
-def write(store: Store, path: str | Path) -> list[Path]:
+def write(store: Store, path: str | Path, format: str = "csv") -> list[Path]:  # noqa: A002
     """Write every table, the truth and ``SHA256SUMS`` under ``path``; return the files written.
 
     Parameters
@@ -1880,6 +1880,22 @@ def write(store: Store, path: str | Path) -> list[Path]:
         What :func:`generate` returned (version 1 or 2; version 2 adds seven files).
     path : str or os.PathLike
         The output folder (created if missing).
+    format : {"csv", "parquet"}
+        ``"csv"`` (default): the bundled layout, text with money to the cent and the truth
+        to 4-6 decimals. ``"parquet"``: the same files as ``.parquet`` (``truth/truth.json``
+        stays JSON), typed - dates as dates, ids and labels as strings, numbers at full
+        precision - and about a third of the size; needs the optional dependency pyarrow
+        (``pip install "mkt-lessons[parquet]"``). Read a table back with
+        ``pandas.read_parquet``.
+
+    Raises
+    ------
+    TypeError
+        If ``store`` is not a Store or ``path`` is not a path.
+    ValueError
+        If ``path`` is empty or ``format`` is not "csv" or "parquet".
+    ImportError
+        If ``format="parquet"`` and pyarrow is not installed (nothing is written).
 
     Examples
     --------
@@ -1894,6 +1910,11 @@ def write(store: Store, path: str | Path) -> list[Path]:
         raise TypeError(f"path must be a folder path (str or pathlib.Path), got {type(path).__name__}")
     if isinstance(path, str) and not path.strip():
         raise ValueError("path must be a non-empty folder path, got ''")
+    if not isinstance(format, str):
+        raise TypeError(f"format must be 'csv' or 'parquet', got {type(format).__name__} {format!r}")
+    format = check_option(format, "format", ["csv", "parquet"])  # noqa: A001
+    if format == "parquet":
+        _require_pyarrow()  # before anything is written
     root = Path(path)
     (root / "truth").mkdir(parents=True, exist_ok=True)
     written = []
@@ -1923,7 +1944,11 @@ def write(store: Store, path: str | Path) -> list[Path]:
             ("truth/customers_2025.csv", store.truth.customers_2025, "%.6f"),
         ]
     for name, df, ff in plan:
-        _to_csv(df, root / name, ff)
+        if format == "parquet":
+            name = name.removesuffix(".csv") + ".parquet"
+            _to_parquet(df, root / name)
+        else:
+            _to_csv(df, root / name, ff)
         written.append(root / name)
     tj = root / "truth" / "truth.json"
     tj.write_text(json.dumps(_jsonable(store.truth.params), indent=2, sort_keys=False) + "\n")
@@ -1931,6 +1956,40 @@ def write(store: Store, path: str | Path) -> list[Path]:
     sums = "".join(f"{_sha256(p)}  {p.relative_to(root).as_posix()}\n" for p in sorted(written))
     (root / "SHA256SUMS").write_text(sums)
     return written
+
+
+
+PARQUET_EXTRA_HINT = ('pip install "mkt-lessons[parquet]"  (or: pip install pyarrow)')
+
+
+def _require_pyarrow():
+    """pyarrow.parquet, or an ImportError that says how to install it."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError("write(..., format='parquet') needs pyarrow, an optional dependency of "
+                          "mkt-lessons (the [parquet] extra). Install it with: " + PARQUET_EXTRA_HINT
+                          + " - or write CSV (the default format).") from None
+    return pq
+
+
+_PARQUET_CHUNK = 1_000_000  # rows per row group: the conversion never holds a big table twice
+
+
+def _to_parquet(df: pd.DataFrame, path: Path) -> None:
+    """One table as Parquet: dates (day resolution) as date32, text as strings, in row groups."""
+    import pyarrow as pa
+
+    pq = _require_pyarrow()
+    dates = {c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])}
+    inferred = pa.Schema.from_pandas(df, preserve_index=False)
+    schema = pa.schema([pa.field(f.name, pa.date32()) if f.name in dates else f for f in inferred],
+                       metadata=inferred.metadata)
+    with pq.ParquetWriter(path, schema) as writer:
+        for lo in range(0, max(len(df), 1), _PARQUET_CHUNK):
+            part = pa.Table.from_pandas(df.iloc[lo:lo + _PARQUET_CHUNK], preserve_index=False)
+            writer.write_table(part.cast(schema))
 
 
 def _sha256(p: Path) -> str:
@@ -1950,10 +2009,12 @@ def _jsonable(x):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m mkt_lessons.synth --out DIR [--seed S] [--n-customers N] [--version 2]``.
+    """Command line: ``python -m mkt_lessons.synth --out DIR [--seed S] [--n-customers N] [--version 2]
+    [--format csv|parquet]``.
 
     ``argv`` is the list of arguments (None: the process's own). Prints what it generated
-    and how long it took.
+    and how long it took. ``--format parquet`` needs pyarrow (``pip install "mkt-lessons[parquet]"``);
+    without it the command stops with that message before generating anything.
     """
     if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
         raise TypeError(f"argv must be a list of strings (or None), got {argv!r}")
@@ -1963,17 +2024,24 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n-customers", type=int, default=DEFAULT_N_CUSTOMERS)
     ap.add_argument("--version", type=int, default=2, choices=[1, 2],
                     help="data version (default 2, the bundled data; 1 is the first shop)")
+    ap.add_argument("--format", default="csv", choices=["csv", "parquet"],
+                    help="file format (default csv, the bundled layout; parquet needs pyarrow)")
     args = ap.parse_args(argv)
+    if args.format == "parquet":
+        try:
+            _require_pyarrow()
+        except ImportError as e:
+            ap.error(str(e))
     t0 = time.perf_counter()
     store = generate(seed=args.seed, n_customers=args.n_customers, version=args.version)
     t1 = time.perf_counter()
-    files = write(store, args.out)
+    files = write(store, args.out, format=args.format)
     t2 = time.perf_counter()
     size = sum(f.stat().st_size for f in files)
     s = store.truth.params["sizes"]
     print(f"generated {s['customers']:,} customers, {s['orders']:,} orders, {s['order_lines']:,} lines "
-          f"in {t1 - t0:.1f} s; wrote {len(files)} files ({size / 1e6:.1f} MB) to {args.out} in {t2 - t1:.1f} s")
-
+          f"in {t1 - t0:.1f} s; wrote {len(files)} files ({size / 1e6:.1f} MB, {args.format}) to {args.out} "
+          f"in {t2 - t1:.1f} s")
 
 
 __all__ = ["DEFAULT_N_CUSTOMERS", "DEFAULT_SEED", "Store", "Truth", "generate", "main", "order_revenue",
