@@ -1371,18 +1371,24 @@ def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np
     return reviews, truth
 
 
-def _retention_table(orders: pd.DataFrame, customers: pd.DataFrame, cust: dict) -> pd.DataFrame:
-    """The experiment as a marketer sees it: eligible customers, arm, pre-treatment features, outcome."""
+def _retention_table(orders: pd.DataFrame, customers: pd.DataFrame, cust: dict,
+                     cust_index: np.ndarray | None = None, order_num: np.ndarray | None = None) -> pd.DataFrame:
+    """The experiment as a marketer sees it: eligible customers, arm, pre-treatment features, outcome.
+
+    ``cust_index`` (each line's customer row) and ``order_num`` (the number in each order
+    id), when given, spare looking the ids up as text.
+    """
     cfg = RETENTION
     a_date = pd.Timestamp(cfg["assigned_at"])
     a = (a_date - START).days
     W = cfg["window_days"]
     elig = np.flatnonzero(cust["eligible"])
-    idx = pd.Index(customers["customer_id"])
-    ci = idx.get_indexer(orders["customer_id"].to_numpy())
+    if cust_index is None:
+        cust_index = pd.Index(customers["customer_id"]).get_indexer(orders["customer_id"].to_numpy())
+    ci = cust_index
     day = (orders["order_date"] - START).dt.days.to_numpy()
     rev = orders["revenue"].to_numpy()
-    oid = orders["order_id"].to_numpy()
+    oid = orders["order_id"].to_numpy() if order_num is None else order_num
     n = len(customers)
 
     def per_customer(mask):
@@ -1580,13 +1586,16 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
     lines, cols, edr, cust, base_daily = _orders_v2(r_ord, customers, latent, cal, products, prod_factors,
                                                     popularity, media_day, ret_draws)
     observed = (lines["day"] < n_obs).to_numpy()
+    order_num = lines["order_no"].to_numpy()[observed]  # the number in each order id
+    line_cust = lines["cust"].to_numpy()[observed]  # row of each line's customer
+    n_orders_2025 = int(pd.Series(lines["order_no"].to_numpy()[~observed]).nunique())
     orders = lines.loc[observed, cols].reset_index(drop=True)
     orders_2025 = lines.loc[~observed, cols].reset_index(drop=True)
+    del lines  # a million customers: ~20 million lines; keep one copy of them, not two
     ab, ab_truth = _ab_test(r_ab)
-    orders_raw, defects = _inject_defects(r_def, orders, lines.loc[observed, "order_no"].to_numpy())
-    reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality,
-                                      lines.loc[observed, "cust"].to_numpy())
-    retention = _retention_table(orders, customers, cust)
+    orders_raw, defects = _inject_defects(r_def, orders, order_num)
+    reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality, line_cust)
+    retention = _retention_table(orders, customers, cust, line_cust, order_num)
 
     # ----- truth tables
     churn_date = START + pd.to_timedelta(cust["churn_day"], unit="D")
@@ -1737,13 +1746,14 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
                     "rating_counts": {str(k): int((reviews["rating"] == k).sum()) for k in range(1, 6)}},
         "future": {"alive_at_end": int(cust["alive_at_end"].sum()),
                    "expected_orders_2025": float(cust["orders_2025"].sum()),
-                   "realised_orders_2025": int(orders_2025["order_id"].nunique()),
+                   "realised_orders_2025": n_orders_2025,
                    "expected_revenue_2025": float(cust["revenue_2025"].sum()),
                    "realised_revenue_2025": float(orders_2025["revenue"].sum()),
                    "expected_margin_2025": float(cust["margin_2025"].sum())},
         "experiment": ab_truth,
         "defects": defects,
-        "sizes": {"customers": len(customers), "products": len(products), "orders": int(orders["order_id"].nunique()),
+        "sizes": {"customers": len(customers), "products": len(products),
+                  "orders": int(pd.Series(order_num).nunique()),
                   "order_lines": len(orders), "orders_raw_rows": len(orders_raw), "ab_visitors": len(ab),
                   "retention_test": len(retention), "reviews": len(reviews),
                   "orders_2025_lines": len(orders_2025)},
