@@ -734,9 +734,27 @@ def _money_text(x: np.ndarray, fancy: np.ndarray) -> np.ndarray:
 
 
 def _shuffle_within(keys: np.ndarray, rng) -> np.ndarray:
-    """A permutation that sorts by ``keys`` and shuffles rows with equal keys."""
+    """A permutation that sorts by ``keys`` and shuffles rows with equal keys.
+
+    That is ``np.lexsort((noise, codes))``. Fast path: a uniform draw is a multiple of
+    2**-53, so the group code and the noise's leading bits fit one int64 key; when no two
+    rows of a group share those bits the keys are distinct and one sort gives the same
+    permutation (otherwise the lexsort itself runs).
+    """
     noise = rng.random(len(keys))
-    codes = pd.factorize(keys, sort=True)[0]  # integer codes in key order: a faster lexsort
+    keys = np.asarray(keys)
+    if keys.dtype.kind in "iu" and len(keys) and (keys[1:] >= keys[:-1]).all():
+        codes = np.concatenate([[0], np.cumsum(keys[1:] != keys[:-1])])  # sorted: codes are ranks
+    else:
+        codes = pd.factorize(keys, sort=True)[0]  # integer codes in key order: a faster lexsort
+    bits = 62 - int(codes.max()).bit_length() if len(codes) else 0
+    if bits >= 20:
+        lead = (noise * 2.0 ** 53).astype(np.int64) >> (53 - bits)
+        combined = (codes.astype(np.int64) << bits) | lead
+        order = np.argsort(combined)
+        ranked = combined[order]
+        if not (ranked[1:] == ranked[:-1]).any():
+            return order
     return np.lexsort((noise, codes))
 
 
@@ -1177,7 +1195,7 @@ def _order_ids(order_no: np.ndarray) -> np.ndarray:
     if not len(order_no):
         return np.zeros(0, dtype=object)
     top = int(order_no.max())
-    ids = np.array([f"O{k:06d}" for k in range(top + 1)], dtype=object)
+    ids = np.array(list(map("O%06d".__mod__, range(top + 1))), dtype=object)
     return ids[order_no]
 
 
