@@ -663,22 +663,25 @@ def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = No
     cols = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price", "discount",
             "revenue"]
     extra_arr = np.array(extra, dtype=object).reshape(-1, len(cols))
-    full = [np.concatenate([np.asarray(c, dtype=object), extra_arr[:, j]]) for j, c in enumerate(out)]
-    del out
+    del date_col, cid_col, pid_col, disc_col
     # Sorted by order id (stable), then rows of one order shuffled so that injected rows
     # are not always last.
     if order_num is None:
-        first = np.argsort(full[0], kind="stable")
-        keys = full[0][first]
+        ids = np.concatenate([raw_oid, extra_arr[:, 0]])
+        first = np.argsort(ids, kind="stable")
+        keys = ids[first]
+        del ids
     else:
         key = _id_sort_key(np.concatenate([codes, *extra_num]))
         first = np.argsort(key, kind="stable")
         keys = key[first]
+        del key
     perm = first[_shuffle_within(keys, rng)]
-    block = np.empty((len(cols), len(perm)), dtype=object)
-    for j, c in enumerate(full):
-        block[j] = c[perm]
-    del full
+    del first, keys
+    block = np.empty((len(cols), len(perm)), dtype=object)  # one column at a time: no second copy
+    for j in range(len(cols)):
+        block[j] = np.concatenate([np.asarray(out[j], dtype=object), extra_arr[:, j]])[perm]
+        out[j] = None
     raw_df = pd.DataFrame(block.T, columns=cols, dtype=object, copy=False)
     defects = dict(removed={k: counts[k] for k in ["exact_duplicate_rows", "duplicate_order_lines",
                                                     "return_lines", "missing_product_id_lines",
@@ -1122,11 +1125,13 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         cum_p = np.cumsum(probs, axis=1)
         u = rng.random(len(l_cust))
         l_prod = np.minimum(_count_below(cum_p, l_cust - lo, u), len(price) - 1)
-        lines_cust.append(l_cust)
-        lines_day.append(np.repeat(o_day, n_lines))
-        lines_prod.append(l_prod)
-        lines_qty.append(1 + rng.poisson(par["qty"][l_cust]))
-        lines_order.append(np.repeat(np.arange(order_counter, order_counter + n_orders), n_lines))
+        # Compact integer types (a million customers make ~20 million lines); the values are
+        # those of the int64 draws.
+        lines_cust.append(l_cust.astype(np.int32))
+        lines_day.append(np.repeat(o_day, n_lines).astype(np.int16))
+        lines_prod.append(l_prod.astype(np.int16))
+        lines_qty.append((1 + rng.poisson(par["qty"][l_cust])).astype(np.int32))
+        lines_order.append(np.repeat(np.arange(order_counter, order_counter + n_orders), n_lines).astype(np.int32))
         order_counter += n_orders
     for key in ["eligible", "treated", "alive_at_assignment", "alive_at_end"]:
         cust[key] = cust[key].astype(bool)
@@ -1135,26 +1140,32 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
                                   np.concatenate(lines_day), np.concatenate(lines_prod),
                                   np.concatenate(lines_qty), len(price), n)
     del lines_order, lines_cust, lines_day, lines_prod, lines_qty
-    order_no = lines["order_no"].to_numpy()
-    lines["order_id"] = _order_ids(order_no)
-    lines["order_date"] = START + pd.to_timedelta(lines["day"], unit="D")
-    lines["customer_id"] = customers["customer_id"].to_numpy()[lines["cust"]]
-    lines["product_id"] = products["product_id"].to_numpy()[lines["prod"]]
-    lines["unit_price"] = price[lines["prod"]]
+    # The lines stay a dict of arrays (no DataFrame of all 2023-2025 lines: one copy less).
+    l_cust, l_day, l_prod, l_tmp = lines["cust"], lines["day"], lines["prod"], lines["tmp_order"]
+    lines["order_id"] = _order_ids(lines["order_no"])
+    lines["order_date"] = np.asarray(START + pd.to_timedelta(l_day, unit="D"))
+    lines["customer_id"] = customers["customer_id"].to_numpy()[l_cust]
+    lines["product_id"] = products["product_id"].to_numpy()[l_prod]
+    lines["unit_price"] = price[l_prod]
     first_order_of = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first_order_of, lines["cust"].to_numpy(), lines["tmp_order"].to_numpy())
-    is_first = lines["tmp_order"].to_numpy() == first_order_of[lines["cust"].to_numpy()]
-    promo_disc = disc[lines["day"]]
-    discount = np.where(is_first, np.maximum(promo_disc, first_disc[lines["cust"]]), promo_disc)
-    # The voucher: the first order of a treated customer inside the window.
-    d = lines["day"].to_numpy()
-    in_win = cust["treated"][lines["cust"].to_numpy()] & (d >= a) & (d < a + W)
-    first_in_win = lines.loc[in_win].groupby("cust")["tmp_order"].transform("first")
-    voucher = np.zeros(len(lines), dtype=bool)
-    voucher[np.flatnonzero(in_win)] = (lines.loc[in_win, "tmp_order"] == first_in_win).to_numpy()
+    np.minimum.at(first_order_of, l_cust, l_tmp)
+    is_first = l_tmp == first_order_of[l_cust]
+    del first_order_of
+    promo_disc = disc[l_day]
+    discount = np.where(is_first, np.maximum(promo_disc, first_disc[l_cust]), promo_disc)
+    del is_first, promo_disc
+    # The voucher: the first order of a treated customer inside the window (the lines are
+    # sorted by day, customer, order: a customer's first line in the window is its first order's).
+    in_win = np.flatnonzero(cust["treated"][l_cust] & (l_day >= a) & (l_day < a + W))
+    _, first_row = np.unique(l_cust[in_win], return_index=True)
+    first_tmp = np.zeros(n, dtype=np.int64)
+    first_tmp[l_cust[in_win[first_row]]] = l_tmp[in_win[first_row]]
+    voucher = np.zeros(len(l_tmp), dtype=bool)
+    voucher[in_win] = l_tmp[in_win] == first_tmp[l_cust[in_win]]
     discount = np.where(voucher, np.maximum(discount, cfg["voucher_discount"]), discount)
+    del voucher, in_win
     lines["discount"] = discount
-    lines["revenue"] = order_revenue(lines["quantity"], lines["unit_price"], lines["discount"])
+    lines["revenue"] = order_revenue(lines["quantity"], lines["unit_price"], discount)
     cols = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price",
             "discount", "revenue"]
     edr = pd.DataFrame({"date": cal["date"].iloc[:n_obs].to_numpy(), "expected_orders": expected_orders,
@@ -1168,7 +1179,7 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
 
 
 
-def _merge_and_sort_lines(tmp_order, cust, day, prod, qty, n_products: int, n_customers: int) -> pd.DataFrame:
+def _merge_and_sort_lines(tmp_order, cust, day, prod, qty, n_products: int, n_customers: int) -> dict:
     """Order lines with one line per product and order, sorted by day, customer, order, product.
 
     What ``groupby(["tmp_order", "cust", "day", "prod"]).quantity.sum()`` then a stable sort
@@ -1186,8 +1197,8 @@ def _merge_and_sort_lines(tmp_order, cust, day, prod, qty, n_products: int, n_cu
     first = first[o]
     t = tmp_order[first]
     is_new = np.concatenate([[True], t[1:] != t[:-1]]) if len(t) else np.zeros(0, bool)
-    return pd.DataFrame({"tmp_order": t, "cust": cust[first], "day": day[first], "prod": prod[first],
-                         "quantity": quantity[o], "order_no": np.cumsum(is_new)})
+    return {"tmp_order": t, "cust": cust[first], "day": day[first], "prod": prod[first],
+            "quantity": quantity[o].astype(np.int64), "order_no": np.cumsum(is_new)}
 
 
 def _order_ids(order_no: np.ndarray) -> np.ndarray:
@@ -1603,12 +1614,12 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
     ret_draws["boost"] = np.where(ret_draws["dog"], 0.0, ret_draws["boost"])  # the offer only annoys them
     lines, cols, edr, cust, base_daily = _orders_v2(r_ord, customers, latent, cal, products, prod_factors,
                                                     popularity, media_day, ret_draws)
-    observed = (lines["day"] < n_obs).to_numpy()
-    order_num = lines["order_no"].to_numpy()[observed]  # the number in each order id
-    line_cust = lines["cust"].to_numpy()[observed]  # row of each line's customer
-    n_orders_2025 = int(pd.Series(lines["order_no"].to_numpy()[~observed]).nunique())
-    orders = lines.loc[observed, cols].reset_index(drop=True)
-    orders_2025 = lines.loc[~observed, cols].reset_index(drop=True)
+    k = int(np.searchsorted(lines["day"], n_obs))  # sorted by day: 2023-2024 first, then 2025
+    order_num = lines["order_no"][:k]  # the number in each order id
+    line_cust = lines["cust"][:k].astype(np.int64)  # row of each line's customer
+    n_orders_2025 = int(pd.Series(lines["order_no"][k:]).nunique())
+    orders = pd.DataFrame({c: lines[c][:k] for c in cols})
+    orders_2025 = pd.DataFrame({c: lines[c][k:] for c in cols})
     del lines  # a million customers: ~20 million lines; keep one copy of them, not two
     ab, ab_truth = _ab_test(r_ab)
     orders_raw, defects = _inject_defects(r_def, orders, order_num)

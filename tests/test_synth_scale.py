@@ -73,7 +73,7 @@ def test_line_merge_and_sort_equals_pandas():
     ref = pd.DataFrame({"tmp_order": tmp, "cust": cust, "day": day, "prod": prod, "quantity": qty})
     ref = ref.groupby(["tmp_order", "cust", "day", "prod"], as_index=False, sort=False)["quantity"].sum()
     ref = ref.sort_values(["day", "cust", "tmp_order", "prod"], kind="stable").reset_index(drop=True)
-    got = synth._merge_and_sort_lines(tmp, cust, day, prod, qty, 6, 400)
+    got = pd.DataFrame(synth._merge_and_sort_lines(tmp, cust, day, prod, qty, 6, 400))
     pd.testing.assert_frame_equal(got.drop(columns="order_no"), ref)
     rank = ref["tmp_order"].ne(ref["tmp_order"].shift()).cumsum().to_numpy()
     np.testing.assert_array_equal(got["order_no"].to_numpy(), rank)
@@ -86,6 +86,27 @@ def test_order_ids_sort_as_numbers_like_the_strings():
     np.testing.assert_array_equal(np.argsort(synth._id_sort_key(num), kind="stable"),
                                   np.argsort(text, kind="stable"))
     np.testing.assert_array_equal(synth._order_ids(np.array([3, 1_234_567])), ["O000003", "O1234567"])
+
+
+@pytest.mark.parametrize("groups", [50, 5000])
+def test_shuffle_within_equals_the_lexsort(groups, monkeypatch):
+    """One int64 sort (code + the noise's leading bits) = lexsort((noise, codes)), ties included."""
+    rng = np.random.default_rng(groups)
+    keys = np.sort(rng.integers(0, groups, 20_000))
+    noise = np.random.default_rng(7).random(len(keys))
+    expected = np.lexsort((noise, pd.factorize(keys, sort=True)[0]))
+    np.testing.assert_array_equal(synth._shuffle_within(keys, np.random.default_rng(7)), expected)
+    text = np.array([f"k{k:05d}" for k in keys], dtype=object)  # strings: codes by factorize
+    np.testing.assert_array_equal(synth._shuffle_within(text, np.random.default_rng(7)), expected)
+
+
+def test_shuffle_within_falls_back_when_leading_bits_tie():
+    class Tied:  # every draw the same: the leading bits cannot separate rows of one group
+        def random(self, n):
+            return np.full(n, 0.5)
+
+    keys = np.array([1, 1, 2, 2, 2, 3])
+    np.testing.assert_array_equal(synth._shuffle_within(keys, Tied()), np.arange(6))
 
 
 def test_raw_export_with_numeric_ids_equals_the_string_path():
