@@ -1072,12 +1072,12 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         n1 = rng.poisson(lam1)
         # Oracles, 2023-2024: expected revenue per day given the latent state (per day,
         # summed over customers in row order, as the dense matrix's column sums).
-        obs1 = d1 < n_obs
-        d_real = np.concatenate([d0, d1[obs1]])
-        l_real = np.concatenate([lam0, lam1[obs1]])
-        r_real = np.concatenate([r0, r1[obs1]])
-        rep = np.bincount(d_real, weights=l_real * ev_order[r_real], minlength=n_obs) * (1 - disc[:n_obs])
-        o_sum = np.bincount(d_real, weights=l_real, minlength=n_obs)
+        # (Days before and after the assignment are disjoint: adding the two sums adds 0.0.)
+        obs1 = np.flatnonzero(d1 < n_obs)
+        d_obs1, l_obs1 = d1[obs1], lam1[obs1]
+        rep = (np.bincount(d0, weights=lam0 * ev_order[r0], minlength=n_obs)
+               + np.bincount(d_obs1, weights=l_obs1 * ev_order[r1[obs1]], minlength=n_obs)) * (1 - disc[:n_obs])
+        o_sum = np.bincount(d0, weights=lam0, minlength=n_obs) + np.bincount(d_obs1, weights=l_obs1, minlength=n_obs)
         repeat_rev += rep
         expected_rev += rep
         expected_orders += o_sum
@@ -1100,10 +1100,11 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         alive_end = c_day > n_obs - 1
         surv = np.exp(-k_fut[None, :] * h_after[:, None])
         lam_f = lam_table[:, n_obs:][pc]
-        cust["orders_2025"][sl] = alive_end * (surv * lam_f).sum(1)
-        cust["revenue_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - disc[n_obs:])).sum(1)
-        cust["margin_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - COGS_SHARE - disc[n_obs:])).sum(1)
-        del surv, lam_f
+        sl_f = surv * lam_f  # (surv * lam_f * x is (surv * lam_f) * x)
+        cust["orders_2025"][sl] = alive_end * sl_f.sum(1)
+        cust["revenue_2025"][sl] = alive_end * ev_order * (sl_f * (1 - disc[n_obs:])).sum(1)
+        cust["margin_2025"][sl] = alive_end * ev_order * (sl_f * (1 - COGS_SHARE - disc[n_obs:])).sum(1)
+        del surv, lam_f, sl_f
         for key, val in [("eligible", eligible), ("treated", treated), ("alive_at_assignment", alive_a),
                          ("p_control", p_c * alive_a), ("p_treated", p_t * alive_a),
                          ("orders_control", n_c * alive_a), ("orders_treated", n_t * alive_a),
@@ -1193,7 +1194,13 @@ def _merge_and_sort_lines(tmp_order, cust, day, prod, qty, n_products: int, n_cu
     first = o[start]
     quantity = np.add.reduceat(qty[o], start) if len(key) else qty[:0]
     del o, key
-    o = np.argsort(day[first].astype(np.int64) * (n_customers + 1) + cust[first], kind="stable")
+    key = day[first].astype(np.int64) * (n_customers + 1) + cust[first]
+    pos_bits = max(1, len(first).bit_length())
+    if len(key) and int(key.max()).bit_length() + pos_bits <= 62:
+        o = np.argsort((key << pos_bits) | np.arange(len(key)))  # distinct keys: = the stable sort
+    else:
+        o = np.argsort(key, kind="stable")
+    del key
     first = first[o]
     t = tmp_order[first]
     is_new = np.concatenate([[True], t[1:] != t[:-1]]) if len(t) else np.zeros(0, bool)
@@ -1505,9 +1512,14 @@ def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS, v
     seed = check_int(seed, "seed", low=0)
     n_customers = check_int(n_customers, "n_customers", low=100)
     version = check_int(version, "version", low=1, high=2)
-    if version == 2:
-        return _generate_v2(seed, n_customers)
-    return _generate_v1(seed, n_customers)
+    # One BLAS thread: the matrix products here are small (customers x 200 products, in
+    # chunks), where extra threads only spin, and the numbers do not depend on the core count.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        if version == 2:
+            return _generate_v2(seed, n_customers)
+        return _generate_v1(seed, n_customers)
 
 
 def _generate_v1(seed: int, n_customers: int) -> Store:
