@@ -574,8 +574,7 @@ def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = No
         ok = ~used[pool] if cond is None else (~used[pool] & cond[pool])
         chosen = pool[ok][: counts[kind]]
         if kind == "missing_customer_id_filled":  # at most one blank per order
-            _, first = np.unique(codes[pool[ok]], return_index=True)
-            chosen = pool[ok][np.sort(first)][: counts[kind]]
+            chosen = pool[ok][_first_of_each(codes[pool[ok]], counts[kind])]
         used[chosen] = True
         take[kind] = chosen
 
@@ -690,6 +689,16 @@ def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = No
                    reformatted=changed, raw_rows=len(raw_df), clean_rows=n)
     return raw_df, defects
 
+
+def _first_of_each(codes: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the first ``k`` first occurrences in ``codes``: ``np.sort(np.unique(codes,
+    return_index=True)[1])[:k]``, looking only at a prefix long enough to hold them."""
+    size = 4 * k + 1000
+    while True:
+        _, first = np.unique(codes[:size], return_index=True)
+        if len(first) >= k or size >= len(codes):
+            return np.sort(first)[:k]
+        size *= 4
 
 def _id_sort_key(num: np.ndarray) -> np.ndarray:
     """Integers that sort like the strings ``"%06d" % num`` (lexicographically, as text).

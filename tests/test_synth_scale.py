@@ -283,3 +283,11 @@ def test_parquet_round_trip_keeps_values_and_types(tmp_path):
     sums = (tmp_path / "SHA256SUMS").read_text()
     again = synth.write(store, tmp_path / "again", format="parquet")
     assert len(again) == 20 and (tmp_path / "again" / "SHA256SUMS").read_text() == sums  # deterministic
+
+
+def test_first_occurrences_from_a_prefix_equal_the_full_unique():
+    rng = np.random.default_rng(12)
+    codes = rng.integers(0, 3000, 50_000)
+    full = np.sort(np.unique(codes, return_index=True)[1])
+    for k in [1, 10, 2000, 2999, 3000, 5000]:
+        np.testing.assert_array_equal(synth._first_of_each(codes, k), full[:k])
