@@ -1306,13 +1306,18 @@ def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.n
     body = np.full(m, "", dtype=object)
     negated = np.zeros(m, dtype=bool)
     prev = np.zeros(m, dtype=int)
+    plural_subjects = [x for x in subj.ravel() if x.endswith("dimensions")]
     for j in range(picks.shape[1]):
+        # Every draw is made for all reviews, as before; the text is built only where it is
+        # used (the clause of the aspects a review has, the negated or the plain form).
         act = j < n_aspects
         a = picks[:, j]
         pol = np.where(scores[:, j] > 0, 1, -1)
         strength = np.abs(scores[:, j])
         subject = _pick(rng, subj, n_subj, a)
-        plural = np.array([s.endswith("dimensions") for s in subject])
+        plural = np.zeros(m, dtype=bool)
+        for x in plural_subjects:
+            plural |= subject == x
         past = rng.random(m) >= 0.6
         verb = np.where(plural, np.where(past, "were", "are"), np.where(past, "was", "is")).astype(object)
         rate = np.where(pol > 0, REVIEWS["negation_rate"]["positive"], REVIEWS["negation_rate"]["negative"])
@@ -1320,22 +1325,35 @@ def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.n
         own = np.where(pol > 0, _pick(rng, pos, n_pos, a), _pick(rng, neg, n_neg, a))
         opposite = np.where(pol > 0, _pick(rng, neg, n_neg, a), _pick(rng, pos, n_pos, a))
         contracted = rng.random(m) < 0.5
-        mod = np.where(strength > 1.0, intens[rng.integers(0, len(intens), m)] + " ",
-                       np.where(strength < 0.35, hedges[rng.integers(0, len(hedges), m)] + " ", ""))
-        tail = np.where((strength > 1.0) & (pol < 0), " at all", "").astype(object)
-        neg_clause = subject + " " + verb + np.where(contracted, "n't ", " not ").astype(object) + opposite + tail
-        plain = subject + " " + verb + " " + mod.astype(object) + own
-        clause = np.where(is_neg, neg_clause, plain)
+        intens_k = rng.integers(0, len(intens), m)
+        hedge_k = rng.integers(0, len(hedges), m)
+        rows = np.flatnonzero(act)
+        ng, pl = rows[is_neg[rows]], rows[~is_neg[rows]]
+        clause = np.empty(m, dtype=object)
+        tail = np.where((strength[ng] > 1.0) & (pol[ng] < 0), " at all", "").astype(object)
+        clause[ng] = (subject[ng] + " " + verb[ng] + np.where(contracted[ng], "n't ", " not ").astype(object)
+                      + opposite[ng] + tail)
+        st = strength[pl]
+        mod = np.where(st > 1.0, intens[intens_k[pl]] + " ", np.where(st < 0.35, hedges[hedge_k[pl]] + " ", ""))
+        clause[pl] = subject[pl] + " " + verb[pl] + " " + mod.astype(object) + own[pl]
         negated |= act & is_neg
         if j == 0:
             hedge = rng.random(m) < 0.15
-            first = np.where(hedge, s_hedges[rng.integers(0, len(s_hedges), m)] + " " + clause, clause)
+            s_k = rng.integers(0, len(s_hedges), m)
+            first = clause.copy()
+            first[hedge] = s_hedges[s_k[hedge]] + " " + clause[hedge]
             body = _cap(first)
         else:
             joiner = rng.random(m) < 0.5
-            nxt = np.where(pol != prev, ", but " + clause,
-                           np.where(joiner, " and " + clause, ". " + _cap(clause)))
-            body = np.where(act, body + nxt, body)
+            p_, jn = pol[rows], joiner[rows]
+            nxt = np.empty(len(rows), dtype=object)
+            but = p_ != prev[rows]
+            nxt[but] = ", but " + clause[rows[but]]
+            and_ = ~but & jn
+            nxt[and_] = " and " + clause[rows[and_]]
+            dot = ~but & ~jn
+            nxt[dot] = ". " + _cap(clause[rows[dot]])
+            body[rows] = body[rows] + nxt
         prev = np.where(act, pol, prev)
     has_open = rng.random(m) < 0.5
     has_close = rng.random(m) < 0.3
