@@ -1203,13 +1203,15 @@ def _merge_and_sort_lines(tmp_order, cust, day, prod, qty, n_products: int, n_cu
     first = o[start]
     quantity = np.add.reduceat(qty[o], start) if len(key) else qty[:0]
     del o, key
-    key = day[first].astype(np.int64) * (n_customers + 1) + cust[first]
-    pos_bits = max(1, len(first).bit_length())
-    if len(key) and int(key.max()).bit_length() + pos_bits <= 62:
-        o = np.argsort((key << pos_bits) | np.arange(len(key)))  # distinct keys: = the stable sort
-    else:
-        o = np.argsort(key, kind="stable")
-    del key
+    # Stable sort by (day, customer) as two stable passes, least significant first: by
+    # customer (lines come in long ascending runs of customers: fast), then by day (a radix
+    # sort for 16-bit integers).
+    o = np.argsort(cust[first], kind="stable")
+    day_sorted = day[first][o]
+    if day_sorted.dtype.itemsize > 2 and len(day_sorted) and 0 <= day_sorted.min() and day_sorted.max() < 2 ** 15:
+        day_sorted = day_sorted.astype(np.int16)
+    o = o[np.argsort(day_sorted, kind="stable")]
+    del day_sorted
     first = first[o]
     t = tmp_order[first]
     is_new = np.concatenate([[True], t[1:] != t[:-1]]) if len(t) else np.zeros(0, bool)
