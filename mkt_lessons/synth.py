@@ -1362,21 +1362,23 @@ def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.n
     text = (np.where(has_open, _pick(rng, openers, n_open, tone) + " ", "").astype(object) + body + "."
             + np.where(has_close, " " + _pick(rng, closers, n_close, tone), "").astype(object))
     # Typos: each word of 4+ letters is mistyped with probability typo_rate.
-    words = [t.split(" ") for t in text]
-    n_words = np.array([len(w) for w in words])
-    flat = [w for ws in words for w in ws]
-    hit = rng.random(len(flat)) < REVIEWS["typo_rate"]
-    u, v = rng.random(len(flat)), rng.random(len(flat))
+    # (Words are split on single spaces; only the texts with a hit are split again.)
+    n_words = np.array([t.count(" ") + 1 for t in text], dtype=np.int64)
+    n_flat = int(n_words.sum())
+    hit = rng.random(n_flat) < REVIEWS["typo_rate"]
+    u, v = rng.random(n_flat), rng.random(n_flat)
     owner = np.repeat(np.arange(m), n_words)
-    start = np.concatenate([[0], np.cumsum(n_words)[:-1]])
-    for k in np.flatnonzero(hit):
-        w = flat[k]
-        if len(w) >= 4 and w.isalpha():
-            i = owner[k]
-            words[i][k - start[i]] = _typo(w, u[k], v[k])
-    changed = np.unique(owner[hit])
-    for i in changed:
-        text[i] = " ".join(words[i])
+    start = np.cumsum(n_words) - n_words
+    hits = np.flatnonzero(hit)
+    texts_hit, first_hit = np.unique(owner[hits], return_index=True)
+    bounds = np.append(first_hit, len(hits))
+    for j, i in enumerate(texts_hit):
+        words = text[i].split(" ")
+        for k in hits[bounds[j]:bounds[j + 1]]:
+            w = words[k - start[i]]
+            if len(w) >= 4 and w.isalpha():
+                words[k - start[i]] = _typo(w, u[k], v[k])
+        text[i] = " ".join(words)
     return text, negated
 
 
