@@ -163,10 +163,20 @@ def test_csv_writer_in_chunks_equals_pandas(tmp_path, monkeypatch):
     rng = np.random.default_rng(4)
     n = 20
     df = pd.DataFrame({"text": np.array([f"w{k}" + ("," if k % 7 == 0 else "") for k in range(n)], dtype=object),
-                       "q": rng.integers(0, 5, n), "money": np.round(rng.random(n) * 3000, 2)})
-    df.to_csv(tmp_path / "ref.csv", index=False, lineterminator="\n", float_format="%.2f")
+                       "q": rng.integers(0, 5, n), "money": np.round(rng.random(n) * 3000, 2),
+                       "fancy": np.array(["$1,234.50", "12.00", 'a "b"'], dtype=object)[rng.integers(0, 3, n)],
+                       "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 3, n), unit="D"),
+                       "x": rng.choice([0.0, -0.0, 1.5, np.nan], n)})
+    ref = df.assign(when=df["when"].dt.strftime("%Y-%m-%d"))
+    ref.to_csv(tmp_path / "ref.csv", index=False, lineterminator="\n", float_format="%.2f")
     synth._to_csv(df, tmp_path / "got.csv", "%.2f")
     assert (tmp_path / "got.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
+    monkeypatch.setattr(synth, "_CSV_CHUNK", 200_000)  # one chunk: the few-distinct-texts quoting
+    big = pd.concat([df] * 40, ignore_index=True)
+    big.assign(when=big["when"].dt.strftime("%Y-%m-%d")).to_csv(tmp_path / "ref2.csv", index=False,
+                                                                lineterminator="\n", float_format="%.2f")
+    synth._to_csv(big, tmp_path / "got2.csv", "%.2f")
+    assert (tmp_path / "got2.csv").read_bytes() == (tmp_path / "ref2.csv").read_bytes()
     one = pd.DataFrame({"only": np.array(["", "a"], dtype=object)})  # a lone empty cell is quoted
     one.to_csv(tmp_path / "ref1.csv", index=False, lineterminator="\n")
     synth._to_csv(one, tmp_path / "got1.csv")
