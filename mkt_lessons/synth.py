@@ -579,10 +579,23 @@ def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = No
     for kind, cond in [("missing_customer_id_filled", multi_line), ("return_lines", can_return),
                        ("price_typos_x100", None), ("exact_duplicate_rows", None),
                        ("duplicate_order_lines", None), ("missing_product_id_lines", None)]:
-        ok = ~used[pool] if cond is None else (~used[pool] & cond[pool])
-        chosen = pool[ok][: counts[kind]]
-        if kind == "missing_customer_id_filled":  # at most one blank per order
-            chosen = pool[ok][_first_of_each(codes[pool[ok]], counts[kind])]
+        # The first lines of the permutation that qualify; a prefix of it holds them (looked
+        # at in growing prefixes: the same rows as scanning it all).
+        size = 4 * counts[kind] + 1000
+        while True:
+            head = pool[:size]
+            ok = ~used[head] if cond is None else (~used[head] & cond[head])
+            cand = head[ok]
+            if kind == "missing_customer_id_filled":  # at most one blank per order
+                first = _first_of_each(codes[cand], counts[kind])
+                done = len(first) >= counts[kind]
+                chosen = cand[first]
+            else:
+                done = len(cand) >= counts[kind]
+                chosen = cand[: counts[kind]]
+            if done or size >= n:
+                break
+            size *= 4
         used[chosen] = True
         take[kind] = chosen
 
