@@ -2036,7 +2036,7 @@ def write(store: Store, path: str | Path, format: str = "csv") -> list[Path]:  #
         ``"csv"`` (default): the bundled layout, text with money to the cent and the truth
         to 4-6 decimals. ``"parquet"``: the same files as ``.parquet`` (``truth/truth.json``
         stays JSON), typed - dates as dates, ids and labels as strings, numbers at full
-        precision - and about a third of the size; needs the optional dependency pyarrow
+        precision - and about a quarter of the size; needs the optional dependency pyarrow
         (``pip install "mkt-lessons[parquet]"``). Read a table back with
         ``pandas.read_parquet``.
 
