@@ -558,16 +558,19 @@ def _fmt_money(x: float, fancy: bool) -> str:
     return f"${x:,.2f}" if fancy else f"{x:.2f}"
 
 
-def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = None):
+def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = None, ids: dict | None = None):
     """Return orders_raw (all strings, as a messy export) and the count of every defect.
 
     ``order_num`` (optional) is the number in each order id, ``order_id == "O%06d" % order_num``;
     with it, ids are grouped and sorted as numbers (fast at a million customers), giving the
-    same table as comparing the strings.
+    same table as comparing the strings. ``ids`` (optional) holds the order, customer and
+    product id columns as object arrays (spares re-creating every string when pandas stores
+    the table's text in Arrow).
     """
+    ids = ids or {}
     n = len(orders)
     counts: dict[str, int] = {k: max(1, int(round(r * n))) for k, r in DEFECT_RATES.items()}
-    raw_oid = orders["order_id"].to_numpy(dtype=object)
+    raw_oid = _text(orders, "order_id", ids)
     codes = pd.factorize(raw_oid)[0] if order_num is None else np.asarray(order_num, dtype=np.int64)
     order_sizes = np.bincount(codes)[codes] if n else np.zeros(0, dtype=np.int64)
     # Disjoint source lines for each defect kind; returns must fit before END.
@@ -599,8 +602,8 @@ def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = No
         used[chosen] = True
         take[kind] = chosen
 
-    raw_cid = orders["customer_id"].to_numpy(dtype=object)
-    raw_pid = orders["product_id"].to_numpy(dtype=object)
+    raw_cid = _text(orders, "customer_id", ids)
+    raw_pid = _text(orders, "product_id", ids)
     day = orders["order_date"].to_numpy()
     q_arr = orders["quantity"].to_numpy()
     p_arr = orders["unit_price"].to_numpy()
@@ -720,6 +723,11 @@ def _first_of_each(codes: np.ndarray, k: int) -> np.ndarray:
         if len(first) >= k or size >= len(codes):
             return np.sort(first)[:k]
         size *= 4
+
+def _text(df: pd.DataFrame, col: str, given: dict) -> np.ndarray:
+    """Column ``col`` as an object array: ``given[col]`` if there, else from ``df``."""
+    return np.asarray(given[col], dtype=object) if col in given else df[col].to_numpy(dtype=object)
+
 
 def _id_sort_key(num: np.ndarray) -> np.ndarray:
     """Integers that sort like the strings ``"%06d" % num`` (lexicographically, as text).
@@ -1404,8 +1412,12 @@ def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.n
 
 
 def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np.ndarray,
-             quality: np.ndarray, cust_index: np.ndarray):
-    """Reviews of a share of order lines, and their truth (sentiment, aspect polarities)."""
+             quality: np.ndarray, cust_index: np.ndarray, ids: dict | None = None):
+    """Reviews of a share of order lines, and their truth (sentiment, aspect polarities).
+
+    ``ids`` (optional): the id columns as object arrays, as in :func:`_inject_defects`.
+    """
+    ids = ids or {}
     cfg = REVIEWS
     aspects = list(ASPECTS)
     line_cust = cust_index  # row of each order line's customer
@@ -1419,7 +1431,8 @@ def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np
     order_ = np.lexsort((chosen, review_date))
     chosen, review_date = chosen[order_], review_date[order_]
     m = len(chosen)
-    prod_row = pd.Index(products["product_id"]).get_indexer(orders["product_id"].to_numpy()[chosen])
+    pid_chosen = _text(orders.iloc[chosen], "product_id", {}) if "product_id" not in ids else ids["product_id"][chosen]
+    prod_row = pd.Index(products["product_id"]).get_indexer(pid_chosen)
     sentiment = (0.35 + 0.7 * s[chosen] + 0.6 * quality[prod_row] + rng.normal(0, 0.6, m))
     latent_rating = sentiment + rng.normal(0, cfg["rating_noise_sd"], m)
     rating = 1 + np.searchsorted(np.asarray(cfg["rating_cuts"]), latent_rating)
@@ -1443,16 +1456,19 @@ def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np
         act = j < n_aspects
         polarity[np.flatnonzero(act), order[act, j]] = np.where(scores[act, j] > 0, 1, -1)
     texts, negated = _review_texts(rng, sentiment, order, n_aspects, scores)
-    ids = [f"R{k + 1:06d}" for k in range(m)]
+    review_ids = [f"R{k + 1:06d}" for k in range(m)]
     reviews = pd.DataFrame({
-        "review_id": ids,
-        "customer_id": orders["customer_id"].to_numpy()[chosen],
-        "product_id": orders["product_id"].to_numpy()[chosen],
+        "review_id": review_ids,
+        "customer_id": (ids["customer_id"][chosen] if "customer_id" in ids
+                        else orders["customer_id"].to_numpy()[chosen]),
+        "product_id": pid_chosen,
         "review_date": pd.DatetimeIndex(review_date),
         "rating": rating.astype(int),
         "text": texts,
     })
-    truth = pd.DataFrame({"review_id": ids, "order_id": orders["order_id"].to_numpy()[chosen],
+    truth = pd.DataFrame({"review_id": review_ids,
+                          "order_id": (ids["order_id"][chosen] if "order_id" in ids
+                                       else orders["order_id"].to_numpy()[chosen]),
                           "sentiment": sentiment, "negated": negated})
     for j, asp in enumerate(aspects):
         truth[asp] = polarity[:, j]
@@ -1684,10 +1700,12 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
     n_orders_2025 = int(pd.Series(lines["order_no"][k:]).nunique())
     orders = pd.DataFrame({c: lines[c][:k] for c in cols})
     orders_2025 = pd.DataFrame({c: lines[c][k:] for c in cols})
+    ids = {c: lines[c][:k] for c in ["order_id", "customer_id", "product_id"]}  # the strings, once
     del lines  # a million customers: ~20 million lines; keep one copy of them, not two
     ab, ab_truth = _ab_test(r_ab)
-    orders_raw, defects = _inject_defects(r_def, orders, order_num)
-    reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality, line_cust)
+    orders_raw, defects = _inject_defects(r_def, orders, order_num, ids)
+    reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality, line_cust, ids)
+    del ids
     retention = _retention_table(orders, customers, cust, line_cust, order_num)
 
     # ----- truth tables
@@ -1881,7 +1899,7 @@ def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> No
         out.to_csv(path, index=False, lineterminator="\n", float_format=float_format)
         return
     kinds = [_csv_kind(s.dtype) for s in columns]
-    arrays = [s.to_numpy() if k != "text" else s.to_numpy(dtype=object) for s, k in zip(columns, kinds, strict=True)]
+    arrays = [s.to_numpy() if k != "text" else s for s, k in zip(columns, kinds, strict=True)]
     # Neighbouring number/date columns are written as one cell "a,b,c" per distinct
     # combination of values (e.g. quantity, price, discount, revenue): fewer cells to join.
     groups, j = [], 0
@@ -1899,7 +1917,9 @@ def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> No
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow([str(c) for c in df.columns])
         for lo in range(0, len(df), _CSV_CHUNK):
-            chunk = [a[lo:lo + _CSV_CHUNK] for a in arrays]
+            # (Text as objects one chunk at a time: Arrow-backed text is not copied whole.)
+            chunk = [a[lo:lo + _CSV_CHUNK] if k != "text" else a.iloc[lo:lo + _CSV_CHUNK].to_numpy(dtype=object)
+                     for a, k in zip(arrays, kinds, strict=True)]
             try:  # the common case: every text cell a str; join the rows directly
                 if len(chunk) < 2:
                     raise TypeError("one column: let the csv writer quote an empty cell")
