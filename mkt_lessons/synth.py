@@ -702,8 +702,13 @@ def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = No
     perm = first[_shuffle_within(keys, rng)]
     del first, keys
     block = np.empty((len(cols), len(perm)), dtype=object)  # one column at a time: no second copy
+    is_extra = np.flatnonzero(perm >= n)
+    src = perm.copy()
+    src[is_extra] = 0
     for j in range(len(cols)):
-        block[j] = np.concatenate([np.asarray(out[j], dtype=object), extra_arr[:, j]])[perm]
+        if n:
+            np.take(np.asarray(out[j], dtype=object), src, out=block[j])
+        block[j, is_extra] = extra_arr[perm[is_extra] - n, j]
         out[j] = None
     raw_df = pd.DataFrame(block.T, columns=cols, dtype=object, copy=False)
     defects = dict(removed={k: counts[k] for k in ["exact_duplicate_rows", "duplicate_order_lines",
