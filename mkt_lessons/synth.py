@@ -40,12 +40,22 @@ Data v2 (``generate(version=2)``, ``--version 2``; issue 15) adds, on the same m
     truth holds the realised 2025 orders and each customer's expected 2025 orders, revenue
     and margin given the latent state on 2024-12-31.
 
+Scale (issue 15, item 5): a million customers (13.4 million order lines) generate in about
+80-90 s of one core and write as CSV in about 45 s (Parquet: 25 s), within 8 GB (measured by
+benchmarks/bench_synth.py on a shared 2-core machine). Only the days a customer is alive are drawn (a Poisson draw with
+mean 0 uses no random numbers, so the numbers are those of the full customer x day matrix),
+text is formatted once per distinct value, and ids are sorted as numbers; every speed-up
+keeps each random draw and each output byte (the bundled data are rebuilt byte for byte).
+``write(store, path, format="parquet")`` writes typed Parquet files instead of CSV (needs
+the optional pyarrow: ``pip install "mkt-lessons[parquet]"``).
+
 Dependencies run one way: this module imports nothing from the lesson modules.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import os
@@ -58,7 +68,7 @@ import pandas as pd
 
 # The promotions and Black Friday are the lessons' calendar too: one definition, in constants.
 from mkt_lessons import constants
-from mkt_lessons._validation import check_1d, check_int, check_real
+from mkt_lessons._validation import check_1d, check_int, check_option, check_real
 from mkt_lessons.constants import black_friday
 
 DEFAULT_SEED = 20240101
@@ -549,11 +559,21 @@ def _fmt_money(x: float, fancy: bool) -> str:
     return f"${x:,.2f}" if fancy else f"{x:.2f}"
 
 
-def _inject_defects(rng, orders: pd.DataFrame):
-    """Return orders_raw (all strings, as a messy export) and the count of every defect."""
+def _inject_defects(rng, orders: pd.DataFrame, order_num: np.ndarray | None = None, ids: dict | None = None):
+    """Return orders_raw (all strings, as a messy export) and the count of every defect.
+
+    ``order_num`` (optional) is the number in each order id, ``order_id == "O%06d" % order_num``;
+    with it, ids are grouped and sorted as numbers (fast at a million customers), giving the
+    same table as comparing the strings. ``ids`` (optional) holds the order, customer and
+    product id columns as object arrays (spares re-creating every string when pandas stores
+    the table's text in Arrow).
+    """
+    ids = ids or {}
     n = len(orders)
     counts: dict[str, int] = {k: max(1, int(round(r * n))) for k, r in DEFECT_RATES.items()}
-    order_sizes = orders.groupby("order_id")["order_id"].transform("size").to_numpy()
+    raw_oid = _text(orders, "order_id", ids)
+    codes = pd.factorize(raw_oid)[0] if order_num is None else np.asarray(order_num, dtype=np.int64)
+    order_sizes = np.bincount(codes)[codes] if n else np.zeros(0, dtype=np.int64)
     # Disjoint source lines for each defect kind; returns must fit before END.
     pool = rng.permutation(n)
     can_return = (orders["order_date"] <= END - pd.Timedelta(days=30)).to_numpy()
@@ -563,25 +583,33 @@ def _inject_defects(rng, orders: pd.DataFrame):
     for kind, cond in [("missing_customer_id_filled", multi_line), ("return_lines", can_return),
                        ("price_typos_x100", None), ("exact_duplicate_rows", None),
                        ("duplicate_order_lines", None), ("missing_product_id_lines", None)]:
-        ok = ~used[pool] if cond is None else (~used[pool] & cond[pool])
-        chosen = pool[ok][: counts[kind]]
-        if kind == "missing_customer_id_filled":  # at most one blank per order
-            oid = orders["order_id"].to_numpy()[pool[ok]]
-            _, first = np.unique(oid, return_index=True)
-            chosen = pool[ok][np.sort(first)][: counts[kind]]
+        # The first lines of the permutation that qualify; a prefix of it holds them (looked
+        # at in growing prefixes: the same rows as scanning it all).
+        size = 4 * counts[kind] + 1000
+        while True:
+            head = pool[:size]
+            ok = ~used[head] if cond is None else (~used[head] & cond[head])
+            cand = head[ok]
+            if kind == "missing_customer_id_filled":  # at most one blank per order
+                first = _first_of_each(codes[cand], counts[kind])
+                done = len(first) >= counts[kind]
+                chosen = cand[first]
+            else:
+                done = len(cand) >= counts[kind]
+                chosen = cand[: counts[kind]]
+            if done or size >= n:
+                break
+            size *= 4
         used[chosen] = True
         take[kind] = chosen
 
-    raw = pd.DataFrame({
-        "order_id": orders["order_id"].to_numpy(dtype=object),
-        "order_date": orders["order_date"].to_numpy(),
-        "customer_id": orders["customer_id"].to_numpy(dtype=object),
-        "product_id": orders["product_id"].to_numpy(dtype=object),
-        "quantity": orders["quantity"].to_numpy(),
-        "unit_price": orders["unit_price"].to_numpy(),
-        "discount": orders["discount"].to_numpy(),
-        "revenue": orders["revenue"].to_numpy(),
-    })
+    raw_cid = _text(orders, "customer_id", ids)
+    raw_pid = _text(orders, "product_id", ids)
+    day = orders["order_date"].to_numpy()
+    q_arr = orders["quantity"].to_numpy()
+    p_arr = orders["unit_price"].to_numpy()
+    d_arr = orders["discount"].to_numpy()
+    r_arr = orders["revenue"].to_numpy()
     fmts = list(DATE_FORMATS)
     date_fmt = rng.choice(len(fmts), n, p=list(DATE_FORMATS.values()))
     money_fancy = rng.random(n) < MONEY_STRING_RATE
@@ -591,30 +619,12 @@ def _inject_defects(rng, orders: pd.DataFrame):
     typo = np.zeros(n, dtype=bool)
     typo[take["price_typos_x100"]] = True
 
-    dates = pd.DatetimeIndex(raw["order_date"])
-    q_arr = raw["quantity"].to_numpy()
-    p_arr = raw["unit_price"].to_numpy()
-    d_arr = raw["discount"].to_numpy()
-    r_arr = raw["revenue"].to_numpy()
-    raw_oid = raw["order_id"].to_numpy()
-    raw_cid = raw["customer_id"].to_numpy()
-    raw_pid = raw["product_id"].to_numpy()
-
-    def render(i, fmt_i, fancy, as_pct, price_typo):
-        """One row as text (used for the few re-exported duplicate lines)."""
-        price = p_arr[i] * (100 if price_typo else 1)
-        rev = float(order_revenue(q_arr[i], price, d_arr[i])) if price_typo else r_arr[i]
-        d = d_arr[i]
-        return [raw_oid[i], _date_text(dates[i:i + 1], fmts[fmt_i])[0], raw_cid[i], raw_pid[i],
-                str(int(q_arr[i])), _fmt_money(price, fancy),
-                (f"{d * 100:.0f}%" if as_pct and d > 0 else f"{d:.2f}"), _fmt_money(float(rev), fancy)]
-
-    # Every clean line rendered as text, column by column (vectorised; same text as a
-    # row-by-row rendering, and the same random draws in the same order).
-    date_col = np.empty(n, dtype=object)
-    for k, f in enumerate(fmts):
-        m = date_fmt == k
-        date_col[m] = _date_text(dates[m], f)
+    # Every clean line rendered as text, column by column: each distinct date, number and
+    # amount is formatted once (the same text as a row-by-row rendering, and the same random
+    # draws in the same order).
+    day_code, day_uniq = pd.factorize(day)
+    date_tab = np.vstack([_date_text(pd.DatetimeIndex(day_uniq), f) for f in fmts]) if n else np.zeros((len(fmts), 0), object)
+    date_col = date_tab[date_fmt, day_code]
     price = np.where(typo, p_arr * 100, p_arr)
     rev = r_arr.astype(float).copy()
     if typo.any():
@@ -624,70 +634,134 @@ def _inject_defects(rng, orders: pd.DataFrame):
     ev_col = np.concatenate([np.zeros(int(messy_c.sum()), dtype=int), np.ones(int(messy_p.sum()), dtype=int)])
     ev = np.lexsort((ev_col, ev_row))
     kinds = rng.integers(3, size=len(ev))
-    cid_col = raw_cid.astype(object).copy()
-    pid_col = raw_pid.astype(object).copy()
+    cid_col = raw_cid.copy()
+    pid_col = raw_pid.copy()
     for col, src in [(0, cid_col), (1, pid_col)]:
         sel = ev[ev_col[ev] == col]
         rows, kk = ev_row[sel], kinds[np.flatnonzero(ev_col[ev] == col)]
         src[rows] = [_MESS[k](v) for k, v in zip(kk, src[rows], strict=True)]
-    disc_col = np.array([f"{d:.2f}" for d in d_arr], dtype=object)
+    disc_col = _format_each(d_arr, lambda d: f"{d:.2f}")
     as_pct = pct & (d_arr > 0)
-    disc_col[as_pct] = [f"{d * 100:.0f}%" for d in d_arr[as_pct]]
-    cols_out = {
-        "order_id": raw_oid.astype(object),
-        "order_date": date_col,
-        "customer_id": cid_col,
-        "product_id": pid_col,
-        "quantity": np.array([str(int(q)) for q in q_arr], dtype=object),
-        "unit_price": _money_text(price, money_fancy),
-        "discount": disc_col,
-        "revenue": _money_text(rev, money_fancy),
-    }
-    out_df = pd.DataFrame(cols_out)
+    disc_col[as_pct] = _format_each(d_arr[as_pct], lambda d: f"{d * 100:.0f}%")
+    cid_col[take["missing_customer_id_filled"]] = ""
+    out = [raw_oid, date_col, cid_col, pid_col, _format_each(q_arr, lambda q: str(int(q))),
+           _money_text(price, money_fancy), disc_col, _money_text(rev, money_fancy)]
     changed = dict(
         money_as_string_rows=int(money_fancy.sum()),
-        discount_as_percent_rows=int((pct & (raw["discount"].to_numpy() > 0)).sum()),
+        discount_as_percent_rows=int(as_pct.sum()),
         date_format_rows={fmts[k]: int((date_fmt == k).sum()) for k in range(len(fmts))},
         messy_customer_id_rows=int(messy_c.sum()),
         messy_product_id_rows=int(messy_p.sum()),
     )
-    out_df.iloc[take["missing_customer_id_filled"], 2] = ""
-    out = out_df.to_numpy()
-    extra = []
+    extra, extra_num = [], []
     for i in take["exact_duplicate_rows"]:
-        extra.append(list(out[i]))
-    for i in take["duplicate_order_lines"]:  # same line re-exported in another date format
-        other = (date_fmt[i] + 1 + rng.integers(len(fmts) - 1)) % len(fmts)
-        extra.append(render(i, other, not money_fancy[i], pct[i], False))
-    for i in take["return_lines"]:
-        when = dates[i] + pd.Timedelta(days=int(rng.integers(3, 31)))
-        extra.append([raw_oid[i], when.strftime("%Y-%m-%d"), raw_cid[i], raw_pid[i],
+        extra.append([c[i] for c in out])
+    others = [(date_fmt[i] + 1 + rng.integers(len(fmts) - 1)) % len(fmts) for i in take["duplicate_order_lines"]]
+    for i, other in zip(take["duplicate_order_lines"], others, strict=True):  # re-exported in another format
+        fancy, d = not money_fancy[i], d_arr[i]
+        extra.append([raw_oid[i], date_tab[other, day_code[i]], raw_cid[i], raw_pid[i], str(int(q_arr[i])),
+                      _fmt_money(p_arr[i], fancy), (f"{d * 100:.0f}%" if pct[i] and d > 0 else f"{d:.2f}"),
+                      _fmt_money(float(r_arr[i]), fancy)])
+    shifts = [int(rng.integers(3, 31)) for _ in take["return_lines"]]
+    for i, k in zip(take["return_lines"], shifts, strict=True):
+        when = (day[i] + np.timedelta64(k, "D")).astype("datetime64[D]")
+        extra.append([raw_oid[i], str(when), raw_cid[i], raw_pid[i],
                       str(-int(q_arr[i])), _fmt_money(p_arr[i], False), f"{d_arr[i]:.2f}",
                       _fmt_money(-float(r_arr[i]), False)])
     for i in take["missing_product_id_lines"]:
-        row = list(out[i])
+        row = [c[i] for c in out]
         row[3] = ""
         extra.append(row)
+    if order_num is not None:
+        extra_num = [codes[take[k]] for k in ["exact_duplicate_rows", "duplicate_order_lines",
+                                             "return_lines", "missing_product_id_lines"]]
     test_lines = 0
     for k in range(TEST_ORDERS):
-        day = START + pd.Timedelta(days=int(rng.integers(0, (END - START).days + 1)))
+        when = START + pd.Timedelta(days=int(rng.integers(0, (END - START).days + 1)))
         for _ in range(int(1 + rng.integers(0, 4))):
-            extra.append([f"O9{k + 1:05d}", day.strftime("%Y-%m-%d"), f"TEST{k % 3 + 1:02d}",
+            extra.append([f"O9{k + 1:05d}", when.strftime("%Y-%m-%d"), f"TEST{k % 3 + 1:02d}",
                           f"P{int(rng.integers(1, 201)):04d}", "1", "0.01", "0.00", "0.01"])
+            extra_num.append(np.array([900000 + k + 1]))
             test_lines += 1
     counts["test_order_lines"] = test_lines
-    cols = list(raw.columns)
-    raw_df = pd.DataFrame(np.concatenate([out, np.array(extra, dtype=object).reshape(-1, len(cols))]),
-                          columns=cols, dtype=object)
-    raw_df = raw_df.iloc[np.argsort(raw_df["order_id"].to_numpy(), kind="stable")].reset_index(drop=True)
-    # Ties inside one order: shuffle so that injected rows are not always last.
-    raw_df = raw_df.iloc[_shuffle_within(raw_df["order_id"].to_numpy(), rng)].reset_index(drop=True)
+    cols = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price", "discount",
+            "revenue"]
+    extra_arr = np.array(extra, dtype=object).reshape(-1, len(cols))
+    del date_col, cid_col, pid_col, disc_col
+    # Sorted by order id (stable), then rows of one order shuffled so that injected rows
+    # are not always last.
+    if order_num is None:
+        ids = np.concatenate([raw_oid, extra_arr[:, 0]])
+        first = np.argsort(ids, kind="stable")
+        keys = ids[first]
+        del ids
+    else:
+        key = _id_sort_key(np.concatenate([codes, *extra_num]))
+        first = np.argsort(key, kind="stable")
+        keys = key[first]
+        del key
+    perm = first[_shuffle_within(keys, rng)]
+    del first, keys
+    block = np.empty((len(cols), len(perm)), dtype=object)  # one column at a time: no second copy
+    is_extra = np.flatnonzero(perm >= n)
+    src = perm.copy()
+    src[is_extra] = 0
+    for j in range(len(cols)):
+        if n:
+            np.take(np.asarray(out[j], dtype=object), src, out=block[j])
+        block[j, is_extra] = extra_arr[perm[is_extra] - n, j]
+        out[j] = None
+    raw_df = pd.DataFrame(block.T, columns=cols, dtype=object, copy=False)
     defects = dict(removed={k: counts[k] for k in ["exact_duplicate_rows", "duplicate_order_lines",
                                                     "return_lines", "missing_product_id_lines",
                                                     "test_order_lines"]},
                    repaired={k: counts[k] for k in ["missing_customer_id_filled", "price_typos_x100"]},
                    reformatted=changed, raw_rows=len(raw_df), clean_rows=n)
     return raw_df, defects
+
+
+def _first_of_each(codes: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the first ``k`` first occurrences in ``codes``: ``np.sort(np.unique(codes,
+    return_index=True)[1])[:k]``, looking only at a prefix long enough to hold them."""
+    size = 4 * k + 1000
+    while True:
+        _, first = np.unique(codes[:size], return_index=True)
+        if len(first) >= k or size >= len(codes):
+            return np.sort(first)[:k]
+        size *= 4
+
+def _text(df: pd.DataFrame, col: str, given: dict) -> np.ndarray:
+    """Column ``col`` as an object array: ``given[col]`` if there, else from ``df``."""
+    return np.asarray(given[col], dtype=object) if col in given else df[col].to_numpy(dtype=object)
+
+
+def _id_sort_key(num: np.ndarray) -> np.ndarray:
+    """Integers that sort like the strings ``"%06d" % num`` (lexicographically, as text).
+
+    Strings of digits sort like the numbers right-padded with zeros to a common width,
+    the shorter string first on a tie.
+    """
+    num = np.asarray(num, dtype=np.int64)
+    top = max(6, len(str(int(num.max())))) if len(num) else 6
+    width = np.full(len(num), 6, dtype=np.int64)
+    for w in range(7, top + 1):
+        width[num >= 10 ** (w - 1)] = w
+    return num * 10 ** (top - width) * 32 + width
+
+
+def _format_each(values: np.ndarray, fmt) -> np.ndarray:
+    """``[fmt(v) for v in values]`` as an object array, calling ``fmt`` once per distinct value."""
+    values = np.asarray(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    table = np.array([fmt(v) for v in np.asarray(uniques).tolist()] + [""], dtype=object)
+    out = table[codes]
+    if values.dtype.kind == "f":  # 0.0 and -0.0 are one value to factorize, two texts
+        zero = values == 0
+        if zero.any():
+            neg = zero & np.signbit(values)
+            out[zero & ~neg] = fmt(0.0)
+            out[neg] = fmt(-0.0)
+    return out
 
 
 _MESS = [lambda s: f" {s}", lambda s: s.lower(), lambda s: f"{s}  "]  # stray space, lower case, trailing
@@ -700,15 +774,34 @@ def _date_text(dates: pd.DatetimeIndex, fmt: str) -> np.ndarray:
 
 
 def _money_text(x: np.ndarray, fancy: np.ndarray) -> np.ndarray:
-    out = np.array([f"{v:.2f}" for v in x], dtype=object)
-    out[fancy] = [f"${v:,.2f}" for v in x[fancy]]
+    out = _format_each(x, lambda v: f"{v:.2f}")
+    if fancy.any():
+        out[fancy] = _format_each(x[fancy], lambda v: f"${v:,.2f}")
     return out
 
 
 def _shuffle_within(keys: np.ndarray, rng) -> np.ndarray:
-    """A permutation that sorts by ``keys`` and shuffles rows with equal keys."""
+    """A permutation that sorts by ``keys`` and shuffles rows with equal keys.
+
+    That is ``np.lexsort((noise, codes))``. Fast path: a uniform draw is a multiple of
+    2**-53, so the group code and the noise's leading bits fit one int64 key; when no two
+    rows of a group share those bits the keys are distinct and one sort gives the same
+    permutation (otherwise the lexsort itself runs).
+    """
     noise = rng.random(len(keys))
-    codes = pd.factorize(keys, sort=True)[0]  # integer codes in key order: a faster lexsort
+    keys = np.asarray(keys)
+    if keys.dtype.kind in "iu" and len(keys) and (keys[1:] >= keys[:-1]).all():
+        codes = np.concatenate([[0], np.cumsum(keys[1:] != keys[:-1])])  # sorted: codes are ranks
+    else:
+        codes = pd.factorize(keys, sort=True)[0]  # integer codes in key order: a faster lexsort
+    bits = 62 - int(codes.max()).bit_length() if len(codes) else 0
+    if bits >= 20:
+        lead = (noise * 2.0 ** 53).astype(np.int64) >> (53 - bits)
+        combined = (codes.astype(np.int64) << bits) | lead
+        order = np.argsort(combined)
+        ranked = combined[order]
+        if not (ranked[1:] == ranked[:-1]).any():
+            return order
     return np.lexsort((noise, codes))
 
 
@@ -975,6 +1068,23 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
     k_win = np.arange(W)
     k_h = np.arange(1, CHURN_HORIZON_DAYS + 1)
     k_fut = np.arange(1, n_days - n_obs + 1)
+    # The intensity depends on the customer only through its persona (rate, promotion and
+    # gift lifts), so it is one row per persona: lam_table[p, day]. The products below are
+    # the same floating-point operations, in the same order, as a customer x day matrix.
+    pidx = latent["persona_idx"]
+    n_pers = len(PERSONAS)
+    p_rate = np.zeros(n_pers)
+    p_promo = np.ones(n_pers)
+    p_hol = np.ones(n_pers)
+    for k in range(n_pers):  # the persona's values as the customers carry them
+        first = np.flatnonzero(pidx == k)[:1]
+        if len(first):
+            p_rate[k], p_promo[k], p_hol[k] = par["rate"][first[0]], par["promo"][first[0]], par["holiday"][first[0]]
+    lam_table = (p_rate / 365.0)[:, None] * season[None, :]
+    lam_table = lam_table * np.where(promo[None, :], p_promo[:, None], 1.0)
+    lam_table = lam_table * np.where(gift[None, :], p_hol[:, None], 1.0)
+    lam_table = lam_table * media_day[None, :]
+    lam_flat = lam_table.ravel()
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         sl = slice(lo, hi)
@@ -982,63 +1092,76 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         probs = _choice_probs(latent["taste"][sl], par["price_beta"][sl], prod_factors,
                               popularity, log_price)
         ev_order = (probs @ price) * (1 + par["lines"][sl]) * (1 + par["qty"][sl])
-        lam = (par["rate"][sl] / 365.0)[:, None] * season[None, :]
-        lam = lam * np.where(promo[None, :], par["promo"][sl][:, None], 1.0)
-        lam = lam * np.where(gift[None, :], par["holiday"][sl][:, None], 1.0)
-        lam = lam * media_day[None, :]
+        pc = pidx[sl]
         sd = latent["signup_day"][sl]
         c0 = latent["churn_day"][sl]
-        day = np.arange(n_days)[None, :]
-        # History before the assignment day, then eligibility and randomisation.
-        counts = np.zeros((m, n_days), dtype=np.int64)
-        alive0 = (day[:, :a] > sd[:, None]) & (day[:, :a] < c0[:, None])
-        counts[:, :a] = rng.poisson(lam[:, :a] * alive0)
-        recent = (counts[:, max(elig_lo, 0):a].sum(1) > 0) | ((sd >= elig_lo) & (sd < a))
+        # History before the assignment day, then eligibility and randomisation. Only the
+        # days a customer is alive are drawn: a Poisson draw with mean 0 uses no random
+        # numbers, so drawing the alive cells row by row gives the dense matrix's numbers.
+        r0, d0 = _alive_cells(sd + 1, np.minimum(c0, a))
+        lam0 = lam_flat[pc[r0] * n_days + d0]
+        n0 = rng.poisson(lam0)
+        hit = (n0 > 0) & (d0 >= max(elig_lo, 0))
+        recent = (np.bincount(r0[hit], minlength=m) > 0) | ((sd >= elig_lo) & (sd < a))
         eligible = recent & (sd < a)
         treated = eligible & (ret_draws["u"][sl] < cfg["treatment_share"])
         dog = ret_draws["dog"][sl]
         boost = ret_draws["boost"][sl]
         # A treated sleeping dog gains an extra churn hazard from the assignment day on.
         c_day = np.where(treated & dog & (c0 > a), np.minimum(c0, a + ret_draws["dog_days"][sl] + 1), c0)
-        lam_after = lam[:, a:].copy()
-        lam_after[:, :W] += np.where(treated, boost / W, 0.0)[:, None]
-        alive1 = (day[:, a:] > sd[:, None]) & (day[:, a:] < c_day[:, None])
-        counts[:, a:] = rng.poisson(lam_after * alive1)
-        # Oracles, 2023-2024: expected revenue per day given the latent state.
-        lam_real = np.concatenate([lam[:, :a] * alive0, lam_after * alive1], axis=1)[:, :n_obs]
-        rep = (lam_real * ev_order[:, None]).sum(0) * (1 - disc[:n_obs])
+        r1, d1 = _alive_cells(np.maximum(sd + 1, a), np.minimum(c_day, n_days))
+        lam1 = lam_flat[pc[r1] * n_days + d1]
+        in_offer = treated[r1] & (d1 < a + W)
+        lam1[in_offer] += (boost / W)[r1[in_offer]]
+        n1 = rng.poisson(lam1)
+        # Oracles, 2023-2024: expected revenue per day given the latent state (per day,
+        # summed over customers in row order, as the dense matrix's column sums).
+        # (Days before and after the assignment are disjoint: adding the two sums adds 0.0.)
+        obs1 = np.flatnonzero(d1 < n_obs)
+        d_obs1, l_obs1 = d1[obs1], lam1[obs1]
+        rep = (np.bincount(d0, weights=lam0 * ev_order[r0], minlength=n_obs)
+               + np.bincount(d_obs1, weights=l_obs1 * ev_order[r1[obs1]], minlength=n_obs)) * (1 - disc[:n_obs])
+        o_sum = np.bincount(d0, weights=lam0, minlength=n_obs) + np.bincount(d_obs1, weights=l_obs1, minlength=n_obs)
         repeat_rev += rep
         expected_rev += rep
-        expected_orders += lam_real.sum(0)
-        repeat_orders += lam_real.sum(0)
+        expected_orders += o_sum
+        repeat_orders += o_sum
         np.add.at(expected_rev, sd, ev_order * (1 - np.maximum(disc[sd], first_disc[sl])))
         np.add.at(expected_orders, sd, 1.0)
         # Potential outcomes of the offer (for everybody; only eligible customers are tested).
         h = 1.0 / life[sl]
         alive_a = (c0 > a) & (sd < a)
-        p_c, n_c = _window_stats(lam[:, win], np.exp(-k_win[None, :] * h[:, None]))
-        p_t, n_t = _window_stats(lam[:, win] + (boost / W)[:, None],
+        lam_win = lam_table[:, win][pc]
+        p_c, n_c = _window_stats(lam_win, np.exp(-k_win[None, :] * h[:, None]))
+        p_t, n_t = _window_stats(lam_win + (boost / W)[:, None],
                                  np.exp(-k_win[None, :] * (h + dog * dog_h)[:, None]))
         h_after = h + (treated & dog) * dog_h  # hazard after the assignment day
         for key, cutoff in [("p_buy_train", TRAIN_CUTOFF), ("p_buy_test", TEST_CUTOFF)]:
             c = (cutoff - START).days
-            p, _ = _window_stats(lam[:, c + 1:c + 1 + CHURN_HORIZON_DAYS],
+            p, _ = _window_stats(lam_table[:, c + 1:c + 1 + CHURN_HORIZON_DAYS][pc],
                                  np.exp(-k_h[None, :] * h_after[:, None]))
             cust[key][sl] = np.where(sd <= c, np.where(c_day > c, p, 0.0), np.nan)
         alive_end = c_day > n_obs - 1
         surv = np.exp(-k_fut[None, :] * h_after[:, None])
-        lam_f = lam[:, n_obs:]
-        cust["orders_2025"][sl] = alive_end * (surv * lam_f).sum(1)
-        cust["revenue_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - disc[n_obs:])).sum(1)
-        cust["margin_2025"][sl] = alive_end * ev_order * (surv * lam_f * (1 - COGS_SHARE - disc[n_obs:])).sum(1)
+        lam_f = lam_table[:, n_obs:][pc]
+        sl_f = surv * lam_f  # (surv * lam_f * x is (surv * lam_f) * x)
+        cust["orders_2025"][sl] = alive_end * sl_f.sum(1)
+        cust["revenue_2025"][sl] = alive_end * ev_order * (sl_f * (1 - disc[n_obs:])).sum(1)
+        cust["margin_2025"][sl] = alive_end * ev_order * (sl_f * (1 - COGS_SHARE - disc[n_obs:])).sum(1)
+        del surv, lam_f, sl_f
         for key, val in [("eligible", eligible), ("treated", treated), ("alive_at_assignment", alive_a),
                          ("p_control", p_c * alive_a), ("p_treated", p_t * alive_a),
                          ("orders_control", n_c * alive_a), ("orders_treated", n_t * alive_a),
                          ("ev_order", ev_order), ("alive_at_end", alive_end), ("churn_day", c_day)]:
             cust[key][sl] = val
-        # Realise orders: the forced first order plus the Poisson repeat orders.
-        ci, di = np.nonzero(counts)
-        reps = counts[ci, di]
+        # Realise orders: the forced first order plus the Poisson repeat orders, row-major
+        # (customer, then day) as np.nonzero of the dense counts.
+        nz0, nz1 = n0 > 0, n1 > 0
+        ci = np.concatenate([r0[nz0], r1[nz1]])
+        di = np.concatenate([d0[nz0], d1[nz1]])
+        reps = np.concatenate([n0[nz0], n1[nz1]])
+        o = np.argsort(ci, kind="stable")
+        ci, di, reps = ci[o], di[o], reps[o]
         o_cust = np.concatenate([np.arange(lo, hi), np.repeat(ci + lo, reps)])
         o_day = np.concatenate([sd, np.repeat(di, reps)])
         n_orders = len(o_cust)
@@ -1046,43 +1169,48 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
         l_cust = np.repeat(o_cust, n_lines)
         cum_p = np.cumsum(probs, axis=1)
         u = rng.random(len(l_cust))
-        l_prod = np.minimum((cum_p[l_cust - lo] < u[:, None]).sum(1), len(price) - 1)
-        lines_cust.append(l_cust)
-        lines_day.append(np.repeat(o_day, n_lines))
-        lines_prod.append(l_prod)
-        lines_qty.append(1 + rng.poisson(par["qty"][l_cust]))
-        lines_order.append(np.repeat(np.arange(order_counter, order_counter + n_orders), n_lines))
+        l_prod = np.minimum(_count_below(cum_p, l_cust - lo, u), len(price) - 1)
+        # Compact integer types (a million customers make ~20 million lines); the values are
+        # those of the int64 draws.
+        lines_cust.append(l_cust.astype(np.int32))
+        lines_day.append(np.repeat(o_day, n_lines).astype(np.int16))
+        lines_prod.append(l_prod.astype(np.int16))
+        lines_qty.append((1 + rng.poisson(par["qty"][l_cust])).astype(np.int32))
+        lines_order.append(np.repeat(np.arange(order_counter, order_counter + n_orders), n_lines).astype(np.int32))
         order_counter += n_orders
     for key in ["eligible", "treated", "alive_at_assignment", "alive_at_end"]:
         cust[key] = cust[key].astype(bool)
     cust["churn_day"] = cust["churn_day"].astype(np.int64)
-    lines = pd.DataFrame({
-        "tmp_order": np.concatenate(lines_order), "cust": np.concatenate(lines_cust),
-        "day": np.concatenate(lines_day), "prod": np.concatenate(lines_prod),
-        "quantity": np.concatenate(lines_qty),
-    })
-    lines = lines.groupby(["tmp_order", "cust", "day", "prod"], as_index=False, sort=False)["quantity"].sum()
-    lines = lines.sort_values(["day", "cust", "tmp_order", "prod"], kind="stable").reset_index(drop=True)
-    is_new = lines["tmp_order"].ne(lines["tmp_order"].shift()).to_numpy()
-    order_rank = np.cumsum(is_new)
-    lines["order_id"] = [f"O{k:06d}" for k in order_rank]
-    lines["order_date"] = START + pd.to_timedelta(lines["day"], unit="D")
-    lines["customer_id"] = customers["customer_id"].to_numpy()[lines["cust"]]
-    lines["product_id"] = products["product_id"].to_numpy()[lines["prod"]]
-    lines["unit_price"] = price[lines["prod"]]
-    first_order_of = lines.groupby("cust")["tmp_order"].transform("min")
-    is_first = (lines["tmp_order"] == first_order_of).to_numpy()
-    promo_disc = disc[lines["day"]]
-    discount = np.where(is_first, np.maximum(promo_disc, first_disc[lines["cust"]]), promo_disc)
-    # The voucher: the first order of a treated customer inside the window.
-    d = lines["day"].to_numpy()
-    in_win = cust["treated"][lines["cust"].to_numpy()] & (d >= a) & (d < a + W)
-    first_in_win = lines.loc[in_win].groupby("cust")["tmp_order"].transform("first")
-    voucher = np.zeros(len(lines), dtype=bool)
-    voucher[np.flatnonzero(in_win)] = (lines.loc[in_win, "tmp_order"] == first_in_win).to_numpy()
+    lines = _merge_and_sort_lines(np.concatenate(lines_order), np.concatenate(lines_cust),
+                                  np.concatenate(lines_day), np.concatenate(lines_prod),
+                                  np.concatenate(lines_qty), len(price), n)
+    del lines_order, lines_cust, lines_day, lines_prod, lines_qty
+    # The lines stay a dict of arrays (no DataFrame of all 2023-2025 lines: one copy less).
+    l_cust, l_day, l_prod, l_tmp = lines["cust"], lines["day"], lines["prod"], lines["tmp_order"]
+    lines["order_id"] = _order_ids(lines["order_no"])
+    lines["order_date"] = np.asarray(START + pd.to_timedelta(l_day, unit="D"))
+    lines["customer_id"] = customers["customer_id"].to_numpy()[l_cust]
+    lines["product_id"] = products["product_id"].to_numpy()[l_prod]
+    lines["unit_price"] = price[l_prod]
+    first_order_of = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_order_of, l_cust, l_tmp)
+    is_first = l_tmp == first_order_of[l_cust]
+    del first_order_of
+    promo_disc = disc[l_day]
+    discount = np.where(is_first, np.maximum(promo_disc, first_disc[l_cust]), promo_disc)
+    del is_first, promo_disc
+    # The voucher: the first order of a treated customer inside the window (the lines are
+    # sorted by day, customer, order: a customer's first line in the window is its first order's).
+    in_win = np.flatnonzero(cust["treated"][l_cust] & (l_day >= a) & (l_day < a + W))
+    _, first_row = np.unique(l_cust[in_win], return_index=True)
+    first_tmp = np.zeros(n, dtype=np.int64)
+    first_tmp[l_cust[in_win[first_row]]] = l_tmp[in_win[first_row]]
+    voucher = np.zeros(len(l_tmp), dtype=bool)
+    voucher[in_win] = l_tmp[in_win] == first_tmp[l_cust[in_win]]
     discount = np.where(voucher, np.maximum(discount, cfg["voucher_discount"]), discount)
+    del voucher, in_win
     lines["discount"] = discount
-    lines["revenue"] = order_revenue(lines["quantity"], lines["unit_price"], lines["discount"])
+    lines["revenue"] = order_revenue(lines["quantity"], lines["unit_price"], discount)
     cols = ["order_id", "order_date", "customer_id", "product_id", "quantity", "unit_price",
             "discount", "revenue"]
     edr = pd.DataFrame({"date": cal["date"].iloc[:n_obs].to_numpy(), "expected_orders": expected_orders,
@@ -1092,6 +1220,75 @@ def _orders_v2(rng, customers, latent, cal, products, prod_factors, popularity, 
                         "expected_repeat_revenue_no_media": repeat_rev / media_day[:n_obs],
                         "media_multiplier": media_day[:n_obs]})
     return lines, cols, edr, cust, repeat_rev / media_day[:n_obs]
+
+
+
+
+def _merge_and_sort_lines(tmp_order, cust, day, prod, qty, n_products: int, n_customers: int) -> dict:
+    """Order lines with one line per product and order, sorted by day, customer, order, product.
+
+    What ``groupby(["tmp_order", "cust", "day", "prod"]).quantity.sum()`` then a stable sort
+    by ``["day", "cust", "tmp_order", "prod"]`` gives (the sort keys are unique), on integer
+    keys. ``order_no`` numbers the orders 1, 2, ... in that order.
+    """
+    key = tmp_order.astype(np.int64) * n_products + prod
+    o = np.argsort(key, kind="stable")  # the lines of an order are adjacent: nearly sorted
+    key = key[o]
+    start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, int)
+    first = o[start]
+    quantity = np.add.reduceat(qty[o], start) if len(key) else qty[:0]
+    del o, key
+    # Stable sort by (day, customer) as two stable passes, least significant first: by
+    # customer (lines come in long ascending runs of customers: fast), then by day (a radix
+    # sort for 16-bit integers).
+    o = np.argsort(cust[first], kind="stable")
+    day_sorted = day[first][o]
+    if day_sorted.dtype.itemsize > 2 and len(day_sorted) and 0 <= day_sorted.min() and day_sorted.max() < 2 ** 15:
+        day_sorted = day_sorted.astype(np.int16)
+    o = o[np.argsort(day_sorted, kind="stable")]
+    del day_sorted
+    first = first[o]
+    t = tmp_order[first]
+    is_new = np.concatenate([[True], t[1:] != t[:-1]]) if len(t) else np.zeros(0, bool)
+    return {"tmp_order": t, "cust": cust[first], "day": day[first], "prod": prod[first],
+            "quantity": quantity[o].astype(np.int64), "order_no": np.cumsum(is_new)}
+
+
+def _order_ids(order_no: np.ndarray) -> np.ndarray:
+    """``"O%06d" % k`` for each k (one string object per order, shared by its lines)."""
+    if not len(order_no):
+        return np.zeros(0, dtype=object)
+    top = int(order_no.max())
+    ids = np.array(list(map("O%06d".__mod__, range(top + 1))), dtype=object)
+    return ids[order_no]
+
+
+def _alive_cells(first: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and day of every cell ``first[i] <= day < stop[i]``, row by row, days ascending."""
+    length = np.maximum(stop - first, 0)
+    rows = np.repeat(np.arange(len(first)), length)
+    begin = np.cumsum(length) - length
+    days = np.arange(int(length.sum()), dtype=np.int64) + np.repeat(first - begin, length)
+    return rows, days
+
+
+def _count_below(cum: np.ndarray, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``(cum[rows] < u[:, None]).sum(1)`` for rows of a non-decreasing ``cum``, by binary search.
+
+    The same comparisons of the same numbers, without the lines x products matrix.
+    """
+    lo = np.zeros(len(rows), dtype=np.int64)
+    hi = np.full(len(rows), cum.shape[1], dtype=np.int64)
+    flat = cum.ravel()
+    base = rows.astype(np.int64) * cum.shape[1]
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        mid = (lo + hi) // 2
+        below = open_ & (flat[base + np.minimum(mid, cum.shape[1] - 1)] < u)
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
 
 
 def _typo(word: str, u: float, v: float) -> str:
@@ -1146,13 +1343,18 @@ def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.n
     body = np.full(m, "", dtype=object)
     negated = np.zeros(m, dtype=bool)
     prev = np.zeros(m, dtype=int)
+    plural_subjects = [x for x in subj.ravel() if x.endswith("dimensions")]
     for j in range(picks.shape[1]):
+        # Every draw is made for all reviews, as before; the text is built only where it is
+        # used (the clause of the aspects a review has, the negated or the plain form).
         act = j < n_aspects
         a = picks[:, j]
         pol = np.where(scores[:, j] > 0, 1, -1)
         strength = np.abs(scores[:, j])
         subject = _pick(rng, subj, n_subj, a)
-        plural = np.array([s.endswith("dimensions") for s in subject])
+        plural = np.zeros(m, dtype=bool)
+        for x in plural_subjects:
+            plural |= subject == x
         past = rng.random(m) >= 0.6
         verb = np.where(plural, np.where(past, "were", "are"), np.where(past, "was", "is")).astype(object)
         rate = np.where(pol > 0, REVIEWS["negation_rate"]["positive"], REVIEWS["negation_rate"]["negative"])
@@ -1160,49 +1362,68 @@ def _review_texts(rng, sentiment: np.ndarray, picks: np.ndarray, n_aspects: np.n
         own = np.where(pol > 0, _pick(rng, pos, n_pos, a), _pick(rng, neg, n_neg, a))
         opposite = np.where(pol > 0, _pick(rng, neg, n_neg, a), _pick(rng, pos, n_pos, a))
         contracted = rng.random(m) < 0.5
-        mod = np.where(strength > 1.0, intens[rng.integers(0, len(intens), m)] + " ",
-                       np.where(strength < 0.35, hedges[rng.integers(0, len(hedges), m)] + " ", ""))
-        tail = np.where((strength > 1.0) & (pol < 0), " at all", "").astype(object)
-        neg_clause = subject + " " + verb + np.where(contracted, "n't ", " not ").astype(object) + opposite + tail
-        plain = subject + " " + verb + " " + mod.astype(object) + own
-        clause = np.where(is_neg, neg_clause, plain)
+        intens_k = rng.integers(0, len(intens), m)
+        hedge_k = rng.integers(0, len(hedges), m)
+        rows = np.flatnonzero(act)
+        ng, pl = rows[is_neg[rows]], rows[~is_neg[rows]]
+        clause = np.empty(m, dtype=object)
+        tail = np.where((strength[ng] > 1.0) & (pol[ng] < 0), " at all", "").astype(object)
+        clause[ng] = (subject[ng] + " " + verb[ng] + np.where(contracted[ng], "n't ", " not ").astype(object)
+                      + opposite[ng] + tail)
+        st = strength[pl]
+        mod = np.where(st > 1.0, intens[intens_k[pl]] + " ", np.where(st < 0.35, hedges[hedge_k[pl]] + " ", ""))
+        clause[pl] = subject[pl] + " " + verb[pl] + " " + mod.astype(object) + own[pl]
         negated |= act & is_neg
         if j == 0:
             hedge = rng.random(m) < 0.15
-            first = np.where(hedge, s_hedges[rng.integers(0, len(s_hedges), m)] + " " + clause, clause)
+            s_k = rng.integers(0, len(s_hedges), m)
+            first = clause.copy()
+            first[hedge] = s_hedges[s_k[hedge]] + " " + clause[hedge]
             body = _cap(first)
         else:
             joiner = rng.random(m) < 0.5
-            nxt = np.where(pol != prev, ", but " + clause,
-                           np.where(joiner, " and " + clause, ". " + _cap(clause)))
-            body = np.where(act, body + nxt, body)
+            p_, jn = pol[rows], joiner[rows]
+            nxt = np.empty(len(rows), dtype=object)
+            but = p_ != prev[rows]
+            nxt[but] = ", but " + clause[rows[but]]
+            and_ = ~but & jn
+            nxt[and_] = " and " + clause[rows[and_]]
+            dot = ~but & ~jn
+            nxt[dot] = ". " + _cap(clause[rows[dot]])
+            body[rows] = body[rows] + nxt
         prev = np.where(act, pol, prev)
     has_open = rng.random(m) < 0.5
     has_close = rng.random(m) < 0.3
     text = (np.where(has_open, _pick(rng, openers, n_open, tone) + " ", "").astype(object) + body + "."
             + np.where(has_close, " " + _pick(rng, closers, n_close, tone), "").astype(object))
     # Typos: each word of 4+ letters is mistyped with probability typo_rate.
-    words = [t.split(" ") for t in text]
-    n_words = np.array([len(w) for w in words])
-    flat = [w for ws in words for w in ws]
-    hit = rng.random(len(flat)) < REVIEWS["typo_rate"]
-    u, v = rng.random(len(flat)), rng.random(len(flat))
+    # (Words are split on single spaces; only the texts with a hit are split again.)
+    n_words = np.array([t.count(" ") + 1 for t in text], dtype=np.int64)
+    n_flat = int(n_words.sum())
+    hit = rng.random(n_flat) < REVIEWS["typo_rate"]
+    u, v = rng.random(n_flat), rng.random(n_flat)
     owner = np.repeat(np.arange(m), n_words)
-    start = np.concatenate([[0], np.cumsum(n_words)[:-1]])
-    for k in np.flatnonzero(hit):
-        w = flat[k]
-        if len(w) >= 4 and w.isalpha():
-            i = owner[k]
-            words[i][k - start[i]] = _typo(w, u[k], v[k])
-    changed = np.unique(owner[hit])
-    for i in changed:
-        text[i] = " ".join(words[i])
+    start = np.cumsum(n_words) - n_words
+    hits = np.flatnonzero(hit)
+    texts_hit, first_hit = np.unique(owner[hits], return_index=True)
+    bounds = np.append(first_hit, len(hits))
+    for j, i in enumerate(texts_hit):
+        words = text[i].split(" ")
+        for k in hits[bounds[j]:bounds[j + 1]]:
+            w = words[k - start[i]]
+            if len(w) >= 4 and w.isalpha():
+                words[k - start[i]] = _typo(w, u[k], v[k])
+        text[i] = " ".join(words)
     return text, negated
 
 
 def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np.ndarray,
-             quality: np.ndarray, cust_index: np.ndarray):
-    """Reviews of a share of order lines, and their truth (sentiment, aspect polarities)."""
+             quality: np.ndarray, cust_index: np.ndarray, ids: dict | None = None):
+    """Reviews of a share of order lines, and their truth (sentiment, aspect polarities).
+
+    ``ids`` (optional): the id columns as object arrays, as in :func:`_inject_defects`.
+    """
+    ids = ids or {}
     cfg = REVIEWS
     aspects = list(ASPECTS)
     line_cust = cust_index  # row of each order line's customer
@@ -1216,7 +1437,8 @@ def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np
     order_ = np.lexsort((chosen, review_date))
     chosen, review_date = chosen[order_], review_date[order_]
     m = len(chosen)
-    prod_row = pd.Index(products["product_id"]).get_indexer(orders["product_id"].to_numpy()[chosen])
+    pid_chosen = _text(orders.iloc[chosen], "product_id", {}) if "product_id" not in ids else ids["product_id"][chosen]
+    prod_row = pd.Index(products["product_id"]).get_indexer(pid_chosen)
     sentiment = (0.35 + 0.7 * s[chosen] + 0.6 * quality[prod_row] + rng.normal(0, 0.6, m))
     latent_rating = sentiment + rng.normal(0, cfg["rating_noise_sd"], m)
     rating = 1 + np.searchsorted(np.asarray(cfg["rating_cuts"]), latent_rating)
@@ -1240,34 +1462,43 @@ def _reviews(rng, orders: pd.DataFrame, products: pd.DataFrame, satisfaction: np
         act = j < n_aspects
         polarity[np.flatnonzero(act), order[act, j]] = np.where(scores[act, j] > 0, 1, -1)
     texts, negated = _review_texts(rng, sentiment, order, n_aspects, scores)
-    ids = [f"R{k + 1:06d}" for k in range(m)]
+    review_ids = [f"R{k + 1:06d}" for k in range(m)]
     reviews = pd.DataFrame({
-        "review_id": ids,
-        "customer_id": orders["customer_id"].to_numpy()[chosen],
-        "product_id": orders["product_id"].to_numpy()[chosen],
+        "review_id": review_ids,
+        "customer_id": (ids["customer_id"][chosen] if "customer_id" in ids
+                        else orders["customer_id"].to_numpy()[chosen]),
+        "product_id": pid_chosen,
         "review_date": pd.DatetimeIndex(review_date),
         "rating": rating.astype(int),
         "text": texts,
     })
-    truth = pd.DataFrame({"review_id": ids, "order_id": orders["order_id"].to_numpy()[chosen],
+    truth = pd.DataFrame({"review_id": review_ids,
+                          "order_id": (ids["order_id"][chosen] if "order_id" in ids
+                                       else orders["order_id"].to_numpy()[chosen]),
                           "sentiment": sentiment, "negated": negated})
     for j, asp in enumerate(aspects):
         truth[asp] = polarity[:, j]
     return reviews, truth
 
 
-def _retention_table(orders: pd.DataFrame, customers: pd.DataFrame, cust: dict) -> pd.DataFrame:
-    """The experiment as a marketer sees it: eligible customers, arm, pre-treatment features, outcome."""
+def _retention_table(orders: pd.DataFrame, customers: pd.DataFrame, cust: dict,
+                     cust_index: np.ndarray | None = None, order_num: np.ndarray | None = None) -> pd.DataFrame:
+    """The experiment as a marketer sees it: eligible customers, arm, pre-treatment features, outcome.
+
+    ``cust_index`` (each line's customer row) and ``order_num`` (the number in each order
+    id), when given, spare looking the ids up as text.
+    """
     cfg = RETENTION
     a_date = pd.Timestamp(cfg["assigned_at"])
     a = (a_date - START).days
     W = cfg["window_days"]
     elig = np.flatnonzero(cust["eligible"])
-    idx = pd.Index(customers["customer_id"])
-    ci = idx.get_indexer(orders["customer_id"].to_numpy())
+    if cust_index is None:
+        cust_index = pd.Index(customers["customer_id"]).get_indexer(orders["customer_id"].to_numpy())
+    ci = cust_index
     day = (orders["order_date"] - START).dt.days.to_numpy()
     rev = orders["revenue"].to_numpy()
-    oid = orders["order_id"].to_numpy()
+    oid = orders["order_id"].to_numpy() if order_num is None else order_num
     n = len(customers)
 
     def per_customer(mask):
@@ -1355,9 +1586,14 @@ def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N_CUSTOMERS, v
     seed = check_int(seed, "seed", low=0)
     n_customers = check_int(n_customers, "n_customers", low=100)
     version = check_int(version, "version", low=1, high=2)
-    if version == 2:
-        return _generate_v2(seed, n_customers)
-    return _generate_v1(seed, n_customers)
+    # One BLAS thread: the matrix products here are small (customers x 200 products, in
+    # chunks), where extra threads only spin, and the numbers do not depend on the core count.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        if version == 2:
+            return _generate_v2(seed, n_customers)
+        return _generate_v1(seed, n_customers)
 
 
 def _generate_v1(seed: int, n_customers: int) -> Store:
@@ -1464,14 +1700,19 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
     ret_draws["boost"] = np.where(ret_draws["dog"], 0.0, ret_draws["boost"])  # the offer only annoys them
     lines, cols, edr, cust, base_daily = _orders_v2(r_ord, customers, latent, cal, products, prod_factors,
                                                     popularity, media_day, ret_draws)
-    observed = (lines["day"] < n_obs).to_numpy()
-    orders = lines.loc[observed, cols].reset_index(drop=True)
-    orders_2025 = lines.loc[~observed, cols].reset_index(drop=True)
+    k = int(np.searchsorted(lines["day"], n_obs))  # sorted by day: 2023-2024 first, then 2025
+    order_num = lines["order_no"][:k]  # the number in each order id
+    line_cust = lines["cust"][:k].astype(np.int64)  # row of each line's customer
+    n_orders_2025 = int(pd.Series(lines["order_no"][k:]).nunique())
+    orders = pd.DataFrame({c: lines[c][:k] for c in cols})
+    orders_2025 = pd.DataFrame({c: lines[c][k:] for c in cols})
+    ids = {c: lines[c][:k] for c in ["order_id", "customer_id", "product_id"]}  # the strings, once
+    del lines  # a million customers: ~20 million lines; keep one copy of them, not two
     ab, ab_truth = _ab_test(r_ab)
-    orders_raw, defects = _inject_defects(r_def, orders)
-    reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality,
-                                      lines.loc[observed, "cust"].to_numpy())
-    retention = _retention_table(orders, customers, cust)
+    orders_raw, defects = _inject_defects(r_def, orders, order_num, ids)
+    reviews, reviews_truth = _reviews(r_rev, orders, products, satisfaction, quality, line_cust, ids)
+    del ids
+    retention = _retention_table(orders, customers, cust, line_cust, order_num)
 
     # ----- truth tables
     churn_date = START + pd.to_timedelta(cust["churn_day"], unit="D")
@@ -1622,13 +1863,14 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
                     "rating_counts": {str(k): int((reviews["rating"] == k).sum()) for k in range(1, 6)}},
         "future": {"alive_at_end": int(cust["alive_at_end"].sum()),
                    "expected_orders_2025": float(cust["orders_2025"].sum()),
-                   "realised_orders_2025": int(orders_2025["order_id"].nunique()),
+                   "realised_orders_2025": n_orders_2025,
                    "expected_revenue_2025": float(cust["revenue_2025"].sum()),
                    "realised_revenue_2025": float(orders_2025["revenue"].sum()),
                    "expected_margin_2025": float(cust["margin_2025"].sum())},
         "experiment": ab_truth,
         "defects": defects,
-        "sizes": {"customers": len(customers), "products": len(products), "orders": int(orders["order_id"].nunique()),
+        "sizes": {"customers": len(customers), "products": len(products),
+                  "orders": int(pd.Series(order_num).nunique()),
                   "order_lines": len(orders), "orders_raw_rows": len(orders_raw), "ab_visitors": len(ab),
                   "retention_test": len(retention), "reviews": len(reviews),
                   "orders_2025_lines": len(orders_2025)},
@@ -1647,14 +1889,167 @@ def _generate_v2(seed: int, n_customers: int) -> Store:
 
 # --------------------------------------------------------------------------- writing
 def _to_csv(df: pd.DataFrame, path: Path, float_format: str | None = None) -> None:
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-    out.to_csv(path, index=False, lineterminator="\n", float_format=float_format)
+    """Write ``df`` as pandas' ``to_csv(index=False, lineterminator="\\n", float_format=...)`` would.
+
+    Dates are written as YYYY-MM-DD. The text is the same byte for byte (Python's csv
+    writer, as pandas uses it), but built faster: numbers and dates are formatted once per
+    distinct value and rows are written in chunks, so a million-customer shop writes in
+    seconds and without a second copy of the table as text.
+    """
+    columns = [df[c] for c in df.columns]
+    if not all(_csv_kind(s.dtype) for s in columns):  # anything unusual: pandas itself
+        out = df.copy()
+        for col in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[col]):
+                out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out.to_csv(path, index=False, lineterminator="\n", float_format=float_format)
+        return
+    kinds = [_csv_kind(s.dtype) for s in columns]
+    arrays = [s.to_numpy() if k != "text" else s for s, k in zip(columns, kinds, strict=True)]
+    # Neighbouring number/date columns are written as one cell "a,b,c" per distinct
+    # combination of values (e.g. quantity, price, discount, revenue): fewer cells to join.
+    groups, j = [], 0
+    while j < len(kinds):
+        k = j
+        while k < len(kinds) and kinds[k] != "text":
+            k += 1
+        if k - j >= 2:
+            groups.append(list(range(j, k)))
+            j = k
+        else:
+            groups.append([j])
+            j += 1
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([str(c) for c in df.columns])
+        for lo in range(0, len(df), _CSV_CHUNK):
+            # (Text as objects one chunk at a time: Arrow-backed text is not copied whole.)
+            chunk = [a[lo:lo + _CSV_CHUNK] if k != "text" else a.iloc[lo:lo + _CSV_CHUNK].to_numpy(dtype=object)
+                     for a, k in zip(arrays, kinds, strict=True)]
+            try:  # the common case: every text cell a str; join the rows directly
+                if len(chunk) < 2:
+                    raise TypeError("one column: let the csv writer quote an empty cell")
+                cols = []
+                for g in groups:
+                    if kinds[g[0]] == "text":
+                        cells = chunk[g[0]].tolist()
+                        if any(ch in "\0".join(cells) for ch in _CSV_SPECIAL):
+                            cells = _csv_quote(cells)
+                        cols.append(cells)
+                    else:
+                        cols.append(_csv_cells([_csv_codes(chunk[i], kinds[i], float_format) for i in g]))
+                fh.write("\n".join(map(",".join, zip(*cols, strict=True))))
+                fh.write("\n")
+            except TypeError:  # missing values or non-text objects: pandas' rules via the csv writer
+                cols = []
+                for a, k in zip(chunk, kinds, strict=True):
+                    if k == "text":
+                        mask = pd.isna(a)
+                        cols.append(np.where(mask, "", a).tolist() if mask.any() else a.tolist())
+                    else:
+                        codes, table = _csv_codes(a, k, float_format)
+                        cols.append(table[codes].tolist())
+                writer.writerows(zip(*cols, strict=True))
 
 
-def write(store: Store, path: str | Path) -> list[Path]:
+def _csv_cells(parts: list[tuple[np.ndarray, np.ndarray]]) -> list[str]:
+    """Cells of one or more neighbouring formatted columns, joined by commas, from (codes, table) pairs."""
+    parts = [(codes, _csv_quote(table.tolist())) for codes, table in parts]  # (numbers never need quotes)
+    if len(parts) == 1:
+        codes, table = parts[0]
+        return np.array(table, dtype=object)[codes].tolist()
+    sizes = [len(t) for _, t in parts]
+    if float(np.prod(np.array(sizes, dtype=float))) >= 2.0 ** 62:  # too many combinations for one key
+        return list(map(",".join, zip(*[np.array(t, dtype=object)[c].tolist() for c, t in parts], strict=True)))
+    key = parts[0][0].astype(np.int64)
+    for (codes, _), size in zip(parts[1:], sizes[1:], strict=True):
+        key = key * size + codes
+    inv, uniq = pd.factorize(key)
+    digits = []
+    for size in reversed(sizes):
+        digits.append(uniq % size)
+        uniq = uniq // size
+    digits.reverse()
+    text = list(map(",".join, zip(*[np.array(t, dtype=object)[d].tolist() for (_, t), d in zip(parts, digits, strict=True)],
+                                  strict=True)))
+    return np.array(text, dtype=object)[inv].tolist()
+
+
+def _csv_quote(cells: list[str]) -> list[str]:
+    """Cells as Python's csv writer (QUOTE_MINIMAL, as pandas uses it) writes them."""
+    cr = "\r" in _CSV_SPECIAL
+    distinct = set(cells)
+    if len(distinct) < len(cells) // 4:  # few distinct texts (e.g. "$1,234.50"): quote each once
+        quoted = {v: '"' + v.replace('"', '""') + '"' for v in distinct
+                  if "," in v or '"' in v or "\n" in v or (cr and "\r" in v)}
+        if not quoted:
+            return cells
+        return [quoted.get(v, v) for v in cells]
+    return ['"' + v.replace('"', '""') + '"' if ("," in v or '"' in v or "\n" in v or (cr and "\r" in v)) else v
+            for v in cells]
+
+
+def _csv_special_chars() -> str:
+    """The characters that make this Python's csv writer quote a cell (\\r: 3.12+ only)."""
+    import io
+    special = ',"\n'
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["a\rb", "c"])
+    return special + ("\r" if buf.getvalue().startswith('"') else "")
+
+
+_CSV_SPECIAL = _csv_special_chars()
+_CSV_CHUNK = 200_000
+
+
+def _csv_kind(dtype) -> str | None:
+    """How :func:`_to_csv` writes a column of this dtype (None: leave it to pandas)."""
+    if isinstance(dtype, np.dtype):
+        if dtype.kind == "M":
+            return "date"
+        if dtype.kind == "f":
+            return "float"
+        if dtype.kind in "iu":
+            return "int"
+        if dtype.kind == "b":
+            return "bool"
+        if dtype.kind == "O":
+            return "text"
+        return None
+    if isinstance(dtype, pd.StringDtype):
+        return "text"
+    return None
+
+
+def _csv_codes(values: np.ndarray, kind: str, float_format: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """A formatted column chunk as (codes, table): cell i is ``table[codes[i]]``, as pandas writes it.
+
+    Each distinct value is formatted once; missing values are ''.
+    """
+    codes, uniques = pd.factorize(values)
+    if kind == "date":
+        text = list(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"))
+    elif kind == "float":
+        uniques = np.asarray(uniques, dtype=float)
+        text = (list(uniques.astype(str)) if float_format is None
+                else [float_format % v for v in uniques.tolist()])
+    else:  # int, bool: str() of the Python value
+        text = [str(v) for v in np.asarray(uniques).tolist()]
+    n_text = len(text)
+    text.append("")  # missing
+    codes = np.where(codes < 0, n_text, codes).astype(np.int64)
+    if kind == "float":  # factorize holds 0.0 and -0.0 as one value; they print differently
+        zero = values == 0
+        if zero.any():
+            neg = zero & np.signbit(values)
+            zeros = np.array([0.0, -0.0])
+            text += list(zeros.astype(str)) if float_format is None else [float_format % z for z in zeros.tolist()]
+            codes[zero & ~neg] = n_text + 1
+            codes[neg] = n_text + 2
+    return codes, np.array(text, dtype=object)
+
+
+def write(store: Store, path: str | Path, format: str = "csv") -> list[Path]:  # noqa: A002
     """Write every table, the truth and ``SHA256SUMS`` under ``path``; return the files written.
 
     Parameters
@@ -1663,6 +2058,22 @@ def write(store: Store, path: str | Path) -> list[Path]:
         What :func:`generate` returned (version 1 or 2; version 2 adds seven files).
     path : str or os.PathLike
         The output folder (created if missing).
+    format : {"csv", "parquet"}
+        ``"csv"`` (default): the bundled layout, text with money to the cent and the truth
+        to 4-6 decimals. ``"parquet"``: the same files as ``.parquet`` (``truth/truth.json``
+        stays JSON), typed - dates as dates, ids and labels as strings, numbers at full
+        precision - and about a quarter of the size; needs the optional dependency pyarrow
+        (``pip install "mkt-lessons[parquet]"``). Read a table back with
+        ``pandas.read_parquet``.
+
+    Raises
+    ------
+    TypeError
+        If ``store`` is not a Store or ``path`` is not a path.
+    ValueError
+        If ``path`` is empty or ``format`` is not "csv" or "parquet".
+    ImportError
+        If ``format="parquet"`` and pyarrow is not installed (nothing is written).
 
     Examples
     --------
@@ -1677,6 +2088,11 @@ def write(store: Store, path: str | Path) -> list[Path]:
         raise TypeError(f"path must be a folder path (str or pathlib.Path), got {type(path).__name__}")
     if isinstance(path, str) and not path.strip():
         raise ValueError("path must be a non-empty folder path, got ''")
+    if not isinstance(format, str):
+        raise TypeError(f"format must be 'csv' or 'parquet', got {type(format).__name__} {format!r}")
+    format = check_option(format, "format", ["csv", "parquet"])  # noqa: A001
+    if format == "parquet":
+        _require_pyarrow()  # before anything is written
     root = Path(path)
     (root / "truth").mkdir(parents=True, exist_ok=True)
     written = []
@@ -1706,7 +2122,11 @@ def write(store: Store, path: str | Path) -> list[Path]:
             ("truth/customers_2025.csv", store.truth.customers_2025, "%.6f"),
         ]
     for name, df, ff in plan:
-        _to_csv(df, root / name, ff)
+        if format == "parquet":
+            name = name.removesuffix(".csv") + ".parquet"
+            _to_parquet(df, root / name)
+        else:
+            _to_csv(df, root / name, ff)
         written.append(root / name)
     tj = root / "truth" / "truth.json"
     tj.write_text(json.dumps(_jsonable(store.truth.params), indent=2, sort_keys=False) + "\n")
@@ -1716,8 +2136,42 @@ def write(store: Store, path: str | Path) -> list[Path]:
     return written
 
 
+PARQUET_EXTRA_HINT = ('pip install "mkt-lessons[parquet]"  (or: pip install pyarrow)')
+
+
+def _require_pyarrow():
+    """pyarrow.parquet, or an ImportError that says how to install it."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError("write(..., format='parquet') needs pyarrow, an optional dependency of "
+                          "mkt-lessons (the [parquet] extra). Install it with: " + PARQUET_EXTRA_HINT
+                          + " - or write CSV (the default format).") from None
+    return pq
+
+
+_PARQUET_CHUNK = 1_000_000  # rows per row group: the conversion never holds a big table twice
+
+
+def _to_parquet(df: pd.DataFrame, path: Path) -> None:
+    """One table as Parquet: dates (day resolution) as date32, text as strings, in row groups."""
+    import pyarrow as pa
+
+    pq = _require_pyarrow()
+    dates = {c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])}
+    inferred = pa.Schema.from_pandas(df, preserve_index=False)
+    schema = pa.schema([pa.field(f.name, pa.date32()) if f.name in dates else f for f in inferred],
+                       metadata=inferred.metadata)
+    with pq.ParquetWriter(path, schema) as writer:
+        for lo in range(0, max(len(df), 1), _PARQUET_CHUNK):
+            part = pa.Table.from_pandas(df.iloc[lo:lo + _PARQUET_CHUNK], preserve_index=False)
+            writer.write_table(part.cast(schema))
+
+
 def _sha256(p: Path) -> str:
-    return hashlib.sha256(p.read_bytes()).hexdigest()
+    with open(p, "rb") as fh:  # in blocks: a million-customer file is ~700 MB
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _jsonable(x):
@@ -1733,10 +2187,12 @@ def _jsonable(x):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m mkt_lessons.synth --out DIR [--seed S] [--n-customers N] [--version 2]``.
+    """Command line: ``python -m mkt_lessons.synth --out DIR [--seed S] [--n-customers N] [--version 2]
+    [--format csv|parquet]``.
 
     ``argv`` is the list of arguments (None: the process's own). Prints what it generated
-    and how long it took.
+    and how long it took. ``--format parquet`` needs pyarrow (``pip install "mkt-lessons[parquet]"``);
+    without it the command stops with that message before generating anything.
     """
     if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
         raise TypeError(f"argv must be a list of strings (or None), got {argv!r}")
@@ -1746,17 +2202,24 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n-customers", type=int, default=DEFAULT_N_CUSTOMERS)
     ap.add_argument("--version", type=int, default=2, choices=[1, 2],
                     help="data version (default 2, the bundled data; 1 is the first shop)")
+    ap.add_argument("--format", default="csv", choices=["csv", "parquet"],
+                    help="file format (default csv, the bundled layout; parquet needs pyarrow)")
     args = ap.parse_args(argv)
+    if args.format == "parquet":
+        try:
+            _require_pyarrow()
+        except ImportError as e:
+            ap.error(str(e))
     t0 = time.perf_counter()
     store = generate(seed=args.seed, n_customers=args.n_customers, version=args.version)
     t1 = time.perf_counter()
-    files = write(store, args.out)
+    files = write(store, args.out, format=args.format)
     t2 = time.perf_counter()
     size = sum(f.stat().st_size for f in files)
     s = store.truth.params["sizes"]
     print(f"generated {s['customers']:,} customers, {s['orders']:,} orders, {s['order_lines']:,} lines "
-          f"in {t1 - t0:.1f} s; wrote {len(files)} files ({size / 1e6:.1f} MB) to {args.out} in {t2 - t1:.1f} s")
-
+          f"in {t1 - t0:.1f} s; wrote {len(files)} files ({size / 1e6:.1f} MB, {args.format}) to {args.out} "
+          f"in {t2 - t1:.1f} s")
 
 
 __all__ = ["DEFAULT_N_CUSTOMERS", "DEFAULT_SEED", "Store", "Truth", "generate", "main", "order_revenue",
