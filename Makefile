@@ -32,8 +32,10 @@ test-min:
 
 # Lesson 15 and mkt_lessons.scale on a real Spark, in its own environment (.venv-spark,
 # extras dev,spark: about 410 MB). Kept out of `make test` so a learner's first run stays
-# small and fast; CI runs it. There the Spark tests and notebook 15 run instead of skipping.
+# small and fast; CI runs it. There the Spark tests, notebook 15 and the Parquet round trip
+# run instead of skipping.
 SPARK_TESTS = tests/test_scale.py tests/test_bad_input_scale.py tests/test_exercises_l15.py \
+              tests/test_synth_scale.py \
               tests/test_exercises_all.py mkt_lessons/scale.py notebooks/15_scaling_out.ipynb
 test-spark:
 	@$(PYTHON) tools/setup_env.py --venv .venv-spark --extras dev,spark $(SETUP_ARGS)
