@@ -355,7 +355,120 @@ def _calendar(weeks: pd.DatetimeIndex, origin: pd.Timestamp, trend: bool, fourie
     return pd.DataFrame(cols, index=weeks)
 
 
-class MarketingMixModel(RegressorMixin, BaseEstimator):
+class _MixModelBase(BaseEstimator):
+    """What :class:`MarketingMixModel` and :class:`PoissonMixModel` share: parameter checks,
+    the searched (decay, half-saturation, shape) vector and its bounds, the not-fitted check,
+    and the parameter table with Laplace-draw intervals."""
+
+    def _fixed_half_saturation(self) -> float | None:
+        """A fixed half-saturation (relative to mean spend), or None when it is searched."""
+        return None
+
+    def _check_media_params(self) -> None:
+        """The checks both mix models share (channels, controls, calendar switches, bounds, draws)."""
+        for name in ("channels", "controls"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not isinstance(value, Sequence):
+                raise TypeError(f"{name} must be a list of column names, got {describe(value)}")
+            for v in value:
+                check_str(v, f"{name} entry")
+            if len(set(value)) != len(value):
+                raise ValueError(f"{name} has duplicated names: {list(value)}")
+        if not self.channels:
+            raise ValueError("channels must name at least one spend column, got []")
+        overlap = set(self.channels) & set(self.controls)
+        if overlap:
+            raise ValueError(f"channels and controls overlap: {sorted(overlap)}")
+        check_str(self.week_col, "week_col")
+        check_str(self.target_col, "target_col")
+        for name in ("trend", "holidays", "promotions", "normalize"):
+            check_bool(getattr(self, name), name)
+        check_int(self.fourier_order, "fourier_order", low=0, high=10)
+        lo, hi = self._pair(self.decay_bounds, "decay_bounds")
+        check_real(lo, "decay_bounds[0]", low=0, high=1, high_open=True)
+        check_real(hi, "decay_bounds[1]", low=0, high=1, high_open=True)
+        if not lo < hi:
+            raise ValueError(f"decay_bounds must be (low, high) with low < high, got {self.decay_bounds}")
+        lo, hi = self._pair(self.shape_bounds, "shape_bounds")
+        check_real(lo, "shape_bounds[0]", low=0, low_open=True, high=20)
+        check_real(hi, "shape_bounds[1]", low=0, low_open=True, high=20)
+        if not lo < hi:
+            raise ValueError(f"shape_bounds must be (low, high) with low < high, got {self.shape_bounds}")
+        check_real(self.fixed_shape, "fixed_shape", low=0, low_open=True, high=20, allow_none=True)
+        check_real(self.alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+        check_int(self.n_starts, "n_starts", low=1, high=100)
+        check_int(self.n_draws, "n_draws", low=100, high=1_000_000)
+        check_int(self.random_state, "random_state", low=0)
+
+    @staticmethod
+    def _pair(value: Any, name: str) -> tuple:
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+            raise TypeError(f"{name} must be a pair (low, high), got {describe(value)}")
+        return tuple(value)
+
+    def _per(self) -> int:
+        """Searched parameters per channel: decay (+ half-saturation unless fixed, + shape unless fixed)."""
+        return 1 + (self._fixed_half_saturation() is None) + (self.fixed_shape is None)
+
+    def _nonlinear_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        per = [(-_DECAY_LOGIT, _DECAY_LOGIT)]
+        if self._fixed_half_saturation() is None:
+            per.append(_LOG_K)
+        if self.fixed_shape is None:
+            per.append((np.log(self.shape_bounds[0]), np.log(self.shape_bounds[1])))
+        return (np.array([p[0] for p in per] * self._n_ch), np.array([p[1] for p in per] * self._n_ch))
+
+    def _unpack(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Internal nonlinear vector -> (decay, K relative to mean spend, shape) per channel."""
+        u = np.asarray(u)
+        per = self._per()
+        u = u.reshape(u.shape[:-1] + (self._n_ch, per))
+        lo, hi = self.decay_bounds
+        decay = lo + (hi - lo) * special.expit(u[..., 0])
+        j = 1
+        if self._fixed_half_saturation() is None:
+            k = np.exp(u[..., j])
+            j += 1
+        else:
+            k = np.full(decay.shape, float(self._fixed_half_saturation()))
+        shape = np.exp(u[..., j]) if self.fixed_shape is None else np.full(decay.shape, float(self.fixed_shape))
+        return decay, k, shape
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(X, y) first")
+
+    def _interval(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        q = np.quantile(values, [self.alpha / 2, 1 - self.alpha / 2], axis=0)
+        return q[0], q[1]
+
+    def parameters(self) -> pd.DataFrame:
+        """Decay, half-saturation, shape and coefficient per channel with ``1 - alpha``
+        intervals (Laplace draws) and ``at_bound``: the estimate sits on a search bound, where
+        the quadratic approximation breaks down; distrust that channel's intervals (they
+        can even miss the estimate)."""
+        self._check_fitted()
+        est = self._params(self._phi)
+        drw = self._params(self._draws)
+        lo, hi = self._nl_bounds
+        u = self._phi[self._n_lin:].reshape(self._n_ch, -1)
+        ulo, uhi = lo.reshape(self._n_ch, -1), hi.reshape(self._n_ch, -1)
+        near = (np.abs(u - ulo) < 1e-3) | (np.abs(u - uhi) < 1e-3)
+        rows = []
+        names = ["decay", "half_saturation", "shape", "coef"]
+        for c, ch in enumerate(self.channels_):
+            for p, pname in enumerate(names):
+                low, high = self._interval(drw[p][:, c])
+                # searched parameters sit in columns 0, 1 (and 2 if the shape is estimated)
+                col = {"decay": 0, "half_saturation": 1, "shape": 2}.get(pname)
+                flag = col is not None and col < near.shape[1] and bool(near[c, col])
+                rows.append((ch, pname, float(est[p][c]), float(low), float(high), flag))
+        out = pd.DataFrame(rows, columns=["channel", "parameter", "estimate", "ci_low", "ci_high",
+                                          "at_bound"])
+        return out.set_index(["channel", "parameter"])
+
+
+class MarketingMixModel(RegressorMixin, _MixModelBase):
     """Weekly revenue = baseline + sum over channels of ``coef * hill(adstock(spend))``.
 
     The baseline is an intercept, a linear trend (per year), ``fourier_order`` yearly sine/
@@ -471,47 +584,9 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ checks
     def _check_params(self) -> None:
-        for name in ("channels", "controls"):
-            value = getattr(self, name)
-            if isinstance(value, str) or not isinstance(value, Sequence):
-                raise TypeError(f"{name} must be a list of column names, got {describe(value)}")
-            for v in value:
-                check_str(v, f"{name} entry")
-            if len(set(value)) != len(value):
-                raise ValueError(f"{name} has duplicated names: {list(value)}")
-        if not self.channels:
-            raise ValueError("channels must name at least one spend column, got []")
-        overlap = set(self.channels) & set(self.controls)
-        if overlap:
-            raise ValueError(f"channels and controls overlap: {sorted(overlap)}")
-        check_str(self.week_col, "week_col")
-        check_str(self.target_col, "target_col")
-        for name in ("trend", "holidays", "promotions", "normalize"):
-            check_bool(getattr(self, name), name)
-        check_int(self.fourier_order, "fourier_order", low=0, high=10)
+        self._check_media_params()
         check_int(self.delay, "delay", low=0, high=52)
-        lo, hi = self._pair(self.decay_bounds, "decay_bounds")
-        check_real(lo, "decay_bounds[0]", low=0, high=1, high_open=True)
-        check_real(hi, "decay_bounds[1]", low=0, high=1, high_open=True)
-        if not lo < hi:
-            raise ValueError(f"decay_bounds must be (low, high) with low < high, got {self.decay_bounds}")
-        lo, hi = self._pair(self.shape_bounds, "shape_bounds")
-        check_real(lo, "shape_bounds[0]", low=0, low_open=True, high=20)
-        check_real(hi, "shape_bounds[1]", low=0, low_open=True, high=20)
-        if not lo < hi:
-            raise ValueError(f"shape_bounds must be (low, high) with low < high, got {self.shape_bounds}")
-        check_real(self.fixed_shape, "fixed_shape", low=0, low_open=True, high=20, allow_none=True)
         check_real(self.penalty, "penalty", low=0)
-        check_real(self.alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
-        check_int(self.n_starts, "n_starts", low=1, high=100)
-        check_int(self.n_draws, "n_draws", low=100, high=1_000_000)
-        check_int(self.random_state, "random_state", low=0)
-
-    @staticmethod
-    def _pair(value: Any, name: str) -> tuple:
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
-            raise TypeError(f"{name} must be a pair (low, high), got {describe(value)}")
-        return tuple(value)
 
     def _check_X(self, X: Any, name: str = "X") -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
         channels, controls = list(self.channels), list(self.controls)
@@ -538,25 +613,6 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
         return check_1d(y, "y", length=len(weeks))
 
     # ------------------------------------------------------------------ design
-    def _nonlinear_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        per = [(-_DECAY_LOGIT, _DECAY_LOGIT), _LOG_K]
-        if self.fixed_shape is None:
-            per.append((np.log(self.shape_bounds[0]), np.log(self.shape_bounds[1])))
-        lo = np.array([p[0] for p in per] * self._n_ch)
-        hi = np.array([p[1] for p in per] * self._n_ch)
-        return lo, hi
-
-    def _unpack(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Internal nonlinear vector -> (decay, K relative to mean spend, shape) per channel."""
-        u = np.asarray(u)
-        per = 3 if self.fixed_shape is None else 2
-        u = u.reshape(u.shape[:-1] + (self._n_ch, per))
-        lo, hi = self.decay_bounds
-        decay = lo + (hi - lo) * special.expit(u[..., 0])
-        k = np.exp(u[..., 1])
-        shape = np.exp(u[..., 2]) if per == 3 else np.full(decay.shape, float(self.fixed_shape))
-        return decay, k, shape
-
     def _media_columns(self, spend_rel: np.ndarray, u: np.ndarray) -> np.ndarray:
         decay, k, shape = self._unpack(u)
         cols = np.empty((spend_rel.shape[1], self._n_ch))
@@ -685,10 +741,6 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
         return self
 
     # ------------------------------------------------------------------ helpers after fit
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(X, y) first")
-
     def _params(self, phi: np.ndarray):
         """(decay, K in spend units, shape, coef in revenue units) for one or many parameter vectors."""
         decay, k, shape = self._unpack(phi[..., self._n_lin:])
@@ -703,10 +755,6 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
             a = _adstock_many(spend[c], decay[:, c], self.delay, self.normalize)
             out[:, c] = coef[:, c, None] * _hill(a, k[:, c, None], shape[:, c, None])
         return out
-
-    def _interval(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        q = np.quantile(values, [self.alpha / 2, 1 - self.alpha / 2], axis=0)
-        return q[0], q[1]
 
     def _spend_of(self, X: Any) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
         self._check_fitted()
@@ -735,31 +783,6 @@ class MarketingMixModel(RegressorMixin, BaseEstimator):
             out[name] = media[c]
         out.index.name = self.week_col
         return out
-
-    def parameters(self) -> pd.DataFrame:
-        """Decay, half-saturation, shape and coefficient per channel with ``1 - alpha``
-        intervals (Laplace draws) and ``at_bound``: the estimate sits on a search bound, where
-        the quadratic approximation breaks down; distrust that channel's intervals (they
-        can even miss the estimate)."""
-        self._check_fitted()
-        est = self._params(self._phi)
-        drw = self._params(self._draws)
-        lo, hi = self._nl_bounds
-        u = self._phi[self._n_lin:].reshape(self._n_ch, -1)
-        ulo, uhi = lo.reshape(self._n_ch, -1), hi.reshape(self._n_ch, -1)
-        near = (np.abs(u - ulo) < 1e-3) | (np.abs(u - uhi) < 1e-3)
-        rows = []
-        names = ["decay", "half_saturation", "shape", "coef"]
-        for c, ch in enumerate(self.channels_):
-            for p, pname in enumerate(names):
-                low, high = self._interval(drw[p][:, c])
-                # searched parameters sit in columns 0, 1 (and 2 if the shape is estimated)
-                col = {"decay": 0, "half_saturation": 1, "shape": 2}.get(pname)
-                flag = col is not None and col < near.shape[1] and bool(near[c, col])
-                rows.append((ch, pname, float(est[p][c]), float(low), float(high), flag))
-        out = pd.DataFrame(rows, columns=["channel", "parameter", "estimate", "ci_low", "ci_high",
-                                          "at_bound"])
-        return out.set_index(["channel", "parameter"])
 
     def roas(self, X: pd.DataFrame | None = None) -> pd.DataFrame:
         """Per channel over the weeks of ``X`` (default: the fitted weeks): spend, incremental
@@ -1338,7 +1361,7 @@ def _poisson_deviance(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
     return 2.0 * (t - (y - mu))
 
 
-class PoissonMixModel(BaseEstimator):
+class PoissonMixModel(_MixModelBase):
     """Repeat orders = exposure x baseline x exp(sum over channels of ``coef * hill(adstock)``).
 
     The mix model on the scale the media work on: a Poisson log-link regression of a count
@@ -1466,39 +1489,11 @@ class PoissonMixModel(BaseEstimator):
         self.n_draws = n_draws
         self.random_state = random_state
 
-    _pair = staticmethod(MarketingMixModel._pair)
-    _interval = MarketingMixModel._interval
-
-    def _per(self) -> int:
-        """Searched parameters per channel: decay (+ half-saturation unless fixed, + shape unless fixed)."""
-        return 1 + (self.fixed_half_saturation is None) + (self.fixed_shape is None)
-
-    def _nonlinear_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        per = [(-_DECAY_LOGIT, _DECAY_LOGIT)]
-        if self.fixed_half_saturation is None:
-            per.append(_LOG_K)
-        if self.fixed_shape is None:
-            per.append((np.log(self.shape_bounds[0]), np.log(self.shape_bounds[1])))
-        return (np.array([p[0] for p in per] * self._n_ch), np.array([p[1] for p in per] * self._n_ch))
-
-    def _unpack(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Internal nonlinear vector -> (decay, K relative to mean spend, shape) per channel."""
-        u = np.asarray(u)
-        per = self._per()
-        u = u.reshape(u.shape[:-1] + (self._n_ch, per))
-        lo, hi = self.decay_bounds
-        decay = lo + (hi - lo) * special.expit(u[..., 0])
-        j = 1
-        if self.fixed_half_saturation is None:
-            k = np.exp(u[..., j])
-            j += 1
-        else:
-            k = np.full(decay.shape, float(self.fixed_half_saturation))
-        shape = np.exp(u[..., j]) if self.fixed_shape is None else np.full(decay.shape, float(self.fixed_shape))
-        return decay, k, shape
+    def _fixed_half_saturation(self) -> float | None:
+        return self.fixed_half_saturation
 
     def _check_params(self) -> None:
-        MarketingMixModel._check_params(_ParamView(self))
+        self._check_media_params()
         check_real(self.fixed_half_saturation, "fixed_half_saturation", low=0, low_open=True,
                    allow_none=True)
         check_option(self.cov_type, "cov_type", ("cluster", "quasi"))
@@ -1687,10 +1682,6 @@ class PoissonMixModel(BaseEstimator):
         return self
 
     # ------------------------------------------------------------------ after fit
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(X, y) first")
-
     def _params(self, phi: np.ndarray):
         decay, k, shape = self._unpack(phi[..., self._n_lin:])
         coef = phi[..., self._n_base: self._n_lin]
@@ -1736,11 +1727,6 @@ class PoissonMixModel(BaseEstimator):
             last = check_int(last, "last", low=1, high=len(mu))
             mu, y = mu[-last:], y[-last:]
         return float(_poisson_deviance(y, mu).sum())
-
-    def parameters(self) -> pd.DataFrame:
-        """Decay, half-saturation, shape and coefficient per channel with intervals and
-        ``at_bound`` (as :meth:`MarketingMixModel.parameters`)."""
-        return MarketingMixModel.parameters(self)
 
     def roas(self, X: pd.DataFrame | None = None) -> pd.DataFrame:
         """Per channel: spend, incremental value (``value_col``, else counts) when the
@@ -1860,16 +1846,6 @@ class PoissonMixModel(BaseEstimator):
         w, V = np.linalg.eigh(info)
         w = np.maximum(w, 1e-10 * max(w.max(), 1e-300))
         return self.dispersion_ * (V / w) @ V.T
-
-
-class _ParamView:
-    """MarketingMixModel's parameter checks applied to a PoissonMixModel's parameters."""
-
-    def __init__(self, model: PoissonMixModel):
-        self.__dict__.update(model.get_params())
-        self.week_col, self.target_col = model.week_col, model.target_col
-        self.delay, self.penalty = 0, 0.0
-        self._pair = MarketingMixModel._pair
 
 
 def _simulate_repeat(n_weeks: int = 104, *, channels: Sequence[str] = ("paid_search", "display"),
